@@ -1,0 +1,1 @@
+"""stancewatch storage: schema, writes and reads over one SQLite file."""

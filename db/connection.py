@@ -1,0 +1,100 @@
+"""Opening the database: validation, WAL, busy timeout, migrations, and read-only access."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db.schema import MIGRATION_SET, apply_migrations
+
+BUSY_TIMEOUT_MS = 15_000
+DEFAULT_DB_ENV = "STANCE_DB"
+
+
+class DatabaseError(Exception):
+    """The file is not a usable stancewatch database (corrupt, foreign, unreadable)."""
+
+
+def default_db_path() -> Path:
+    """`$STANCE_DB`, else `~/.local/share/stancewatch/stance.db`."""
+    env = os.environ.get(DEFAULT_DB_ENV)
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "stancewatch" / "stance.db"
+
+
+def _check_header(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot read the database file ({exc.strerror})") from exc
+    if header != b"SQLite format 3\x00":
+        raise DatabaseError(f"{path}: not an SQLite database (is it the right file?)")
+
+
+def _check_ours(db: Database, path: Path) -> None:
+    tables = set(db.table_names())
+    if tables and "_sqlite_migrations" not in tables and "documents" not in tables:
+        raise DatabaseError(
+            f"{path}: an SQLite database, but not a stancewatch one "
+            f"(it has tables {', '.join(sorted(tables)[:5])}); refusing to write to it"
+        )
+    if "_sqlite_migrations" in tables:
+        sets = {r["migration_set"] for r in db.query("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
+        if sets and MIGRATION_SET not in sets:
+            raise DatabaseError(f"{path}: migrations of another application ({', '.join(sets)})")
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def open_db(path: str | Path, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) a writable database, in WAL mode, schema up to date."""
+    path = Path(path)
+    _check_header(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = Database(path)
+        _configure(db.conn)
+        _check_ours(db, path)
+        if db.journal_mode != "wal":
+            db.enable_wal()
+        if migrate:
+            apply_migrations(db)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: {exc} (corrupt or not an SQLite database)") from exc
+    return db
+
+
+def open_readonly(path: str | Path) -> Database:
+    """Open an existing database read-only; readers never block the writer in WAL mode."""
+    path = Path(path)
+    if not path.exists():
+        raise DatabaseError(f"{path}: no such database; run `stance ingest` or `make demo` first")
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        _configure(conn)
+        db = Database(conn)
+        _check_ours(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: {exc} (corrupt or not an SQLite database)") from exc
+    return db
+
+
+def is_current(db: Database) -> bool:
+    """True when every migration has been applied."""
+    from db.schema import migrations
+
+    return not migrations.pending(db)

@@ -1,0 +1,231 @@
+"""The database schema, as sqlite-utils migrations: one function per migration, applied in order."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "stancewatch"
+migrations = Migrations(MIGRATION_SET)
+
+
+def _run(db: Database, statements: list[str]) -> None:
+    for sql in statements:
+        db.execute(sql)
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    """Documents, statements, tags, actors, roles, topics, overrides, runs and errors."""
+    _run(db, [
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,               -- ingest | refresh | retag
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL,             -- running | ok | partial | failed | interrupted
+            pid INTEGER,
+            args TEXT,
+            inputs INTEGER DEFAULT 0,
+            docs_new INTEGER DEFAULT 0,
+            docs_duplicate INTEGER DEFAULT 0,
+            docs_unchanged INTEGER DEFAULT 0,
+            docs_failed INTEGER DEFAULT 0,
+            docs_undated INTEGER DEFAULT 0,
+            statements INTEGER DEFAULT 0,
+            tags INTEGER DEFAULT 0,
+            errors INTEGER DEFAULT 0,
+            codebook_version TEXT,
+            software_version TEXT,
+            summary TEXT
+        )""",
+        """CREATE TABLE documents (
+            id TEXT PRIMARY KEY,              -- hash of the normalised text
+            url TEXT,
+            source TEXT,
+            title TEXT,
+            published TEXT,                   -- YYYY-MM-DD or NULL
+            date_source TEXT NOT NULL,        -- cli | metadata | filename | none
+            undated INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL,
+            raw_format TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            ingest_run INTEGER REFERENCES runs(id),
+            ingested_at TEXT NOT NULL,
+            extracted_run INTEGER,            -- last run that extracted statements from it
+            extractor_version TEXT
+        )""",
+        "CREATE UNIQUE INDEX idx_documents_url ON documents(url) WHERE url IS NOT NULL",
+        "CREATE INDEX idx_documents_published ON documents(published)",
+        "CREATE INDEX idx_documents_run ON documents(ingest_run)",
+        """CREATE TABLE seen_inputs (
+            key TEXT PRIMARY KEY,             -- path+size+mtime, or feed+guid
+            origin TEXT NOT NULL,
+            doc_id TEXT,                      -- NULL when the input held no article
+            run_id INTEGER,
+            seen_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE actors (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,               -- person | group
+            group_id TEXT,                    -- for a newly seen person: the group their title gives
+            title TEXT,
+            known INTEGER NOT NULL DEFAULT 1, -- 0: not in the codebook, flagged for review
+            first_seen_run INTEGER,
+            codebook_version TEXT
+        )""",
+        """CREATE TABLE actor_roles (
+            id TEXT PRIMARY KEY,
+            actor_id TEXT NOT NULL REFERENCES actors(id),
+            group_id TEXT NOT NULL,
+            office TEXT,
+            title TEXT,
+            start_date TEXT,
+            end_date TEXT
+        )""",
+        "CREATE INDEX idx_roles_actor ON actor_roles(actor_id)",
+        "CREATE INDEX idx_roles_group ON actor_roles(group_id)",
+        """CREATE TABLE topics (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            proposition TEXT NOT NULL,
+            codebook_version TEXT
+        )""",
+        """CREATE TABLE statements (
+            id TEXT PRIMARY KEY,              -- hash of doc id and offsets
+            doc_id TEXT NOT NULL REFERENCES documents(id),
+            actor_id TEXT NOT NULL,
+            group_id TEXT,                    -- the group itself, or the person's group on the statement date
+            mention TEXT,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            cue TEXT,
+            quote_type TEXT NOT NULL,
+            date TEXT,
+            date_cue TEXT,
+            confidence REAL NOT NULL,
+            rule TEXT,
+            needs_review INTEGER NOT NULL DEFAULT 0,
+            run_id INTEGER
+        )""",
+        "CREATE INDEX idx_statements_doc ON statements(doc_id)",
+        "CREATE INDEX idx_statements_actor_date ON statements(actor_id, date)",
+        "CREATE INDEX idx_statements_group_date ON statements(group_id, date)",
+        "CREATE INDEX idx_statements_date ON statements(date)",
+        """CREATE TABLE tags (
+            id TEXT PRIMARY KEY,              -- hash of statement id, topic, target
+            statement_id TEXT NOT NULL REFERENCES statements(id),
+            topic_id TEXT NOT NULL,
+            stance TEXT NOT NULL,
+            score REAL NOT NULL,
+            confidence REAL NOT NULL,
+            target TEXT,
+            cue TEXT,
+            topic_cue TEXT,
+            rule TEXT NOT NULL,
+            negated INTEGER NOT NULL DEFAULT 0,
+            modality TEXT,
+            codebook_version TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'engine', -- engine | analyst
+            run_id INTEGER
+        )""",
+        "CREATE INDEX idx_tags_statement ON tags(statement_id)",
+        "CREATE INDEX idx_tags_topic ON tags(topic_id)",
+        # Analyst corrections. `overrides` is the audit log (never deleted); the two
+        # *_current tables hold the correction in force, keyed so that the ETL's
+        # content-derived ids find them again after a refresh or retag.
+        """CREATE TABLE overrides (
+            id INTEGER PRIMARY KEY,
+            statement_id TEXT NOT NULL,
+            tag_id TEXT,
+            action TEXT NOT NULL,             -- confirm | correct | reject
+            field TEXT,                       -- actor | topic | stance | statement
+            old_value TEXT,
+            new_value TEXT,
+            analyst TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_overrides_statement ON overrides(statement_id)",
+        """CREATE TABLE statement_overrides (
+            statement_id TEXT PRIMARY KEY,
+            actor_id TEXT,                    -- corrected actor, or NULL
+            rejected INTEGER NOT NULL DEFAULT 0,
+            confirmed INTEGER NOT NULL DEFAULT 0,
+            analyst TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE tag_overrides (
+            tag_id TEXT PRIMARY KEY,
+            statement_id TEXT NOT NULL,
+            topic_id TEXT,                    -- corrected topic, or NULL
+            stance TEXT,                      -- corrected stance, or NULL
+            rejected INTEGER NOT NULL DEFAULT 0,
+            analyst TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_tag_overrides_statement ON tag_overrides(statement_id)",
+        """CREATE TABLE ingest_errors (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            input TEXT NOT NULL,
+            level TEXT NOT NULL,              -- error | warning | skipped
+            message TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_ingest_errors_run ON ingest_errors(run_id)",
+    ])
+
+
+@migrations()
+def m002_full_text_search(db: Database) -> None:
+    """FTS5 over document and statement text, kept in sync by triggers."""
+    db["documents"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True)
+    db["statements"].enable_fts(["text"], fts_version="FTS5", create_triggers=True)
+
+
+@migrations()
+def m003_effective_tags_view(db: Database) -> None:
+    """One row per stance point with analyst corrections applied and rejections removed."""
+    db.execute("""
+        CREATE VIEW effective_tags AS
+        SELECT
+            t.id AS tag_id,
+            s.id AS statement_id,
+            s.doc_id,
+            COALESCE(so.actor_id, s.actor_id) AS actor_id,
+            CASE
+                WHEN so.actor_id IS NULL THEN s.group_id
+                WHEN (SELECT kind FROM actors a WHERE a.id = so.actor_id) = 'group' THEN so.actor_id
+                ELSE (SELECT r.group_id FROM actor_roles r
+                      WHERE r.actor_id = so.actor_id
+                        AND (r.start_date IS NULL OR r.start_date <= s.date)
+                        AND (r.end_date IS NULL OR r.end_date >= s.date)
+                      ORDER BY r.start_date DESC LIMIT 1)
+            END AS group_id,
+            COALESCE(tov.topic_id, t.topic_id) AS topic_id,
+            COALESCE(tov.stance, t.stance) AS stance,
+            CASE
+                WHEN tov.stance IS NULL THEN t.score
+                WHEN tov.stance = 'support' THEN 1.0
+                WHEN tov.stance = 'oppose' THEN -1.0
+                ELSE 0.0
+            END AS score,
+            CASE WHEN so.statement_id IS NOT NULL OR tov.tag_id IS NOT NULL
+                 THEN 1.0 ELSE t.confidence END AS confidence,
+            t.target, t.cue, t.rule, t.codebook_version,
+            s.date, s.quote_type, s.text, s.start, s.end, s.cue AS speech_cue,
+            (so.statement_id IS NOT NULL OR tov.tag_id IS NOT NULL) AS corrected
+        FROM tags t
+        JOIN statements s ON s.id = t.statement_id
+        LEFT JOIN statement_overrides so ON so.statement_id = s.id
+        LEFT JOIN tag_overrides tov ON tov.tag_id = t.id
+        WHERE COALESCE(so.rejected, 0) = 0 AND COALESCE(tov.rejected, 0) = 0
+    """)
+
+
+def apply_migrations(db: Database) -> None:
+    """Bring the schema up to date; a no-op when it already is."""
+    migrations.apply(db)
