@@ -1,0 +1,1 @@
+"""One module per `stance` subcommand (or group); each defines a click object named `command`."""

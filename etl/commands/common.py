@@ -1,0 +1,44 @@
+"""Options and helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from db.connection import DEFAULT_DB_ENV, DatabaseError, default_db_path, open_db, open_readonly
+
+
+def db_option(func):
+    """`--db FILE`, defaulting to $STANCE_DB, then ~/.local/share/stancewatch/stance.db."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=DEFAULT_DB_ENV,
+        default=None,
+        help=f"SQLite database file (env {DEFAULT_DB_ENV}; default {default_db_path()}).",
+    )(func)
+
+
+def resolve_db_path(db_path: Path | None) -> Path:
+    """The database path the user asked for, or the default."""
+    return db_path or default_db_path()
+
+
+def open_writable(db_path: Path | None):
+    """Open the database for writing, turning a bad file into a clean CLI error."""
+    path = resolve_db_path(db_path)
+    try:
+        return open_db(path)
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def open_for_reading(db_path: Path | None):
+    """Open the database read-only, turning a missing or bad file into a clean CLI error."""
+    path = resolve_db_path(db_path)
+    try:
+        return open_readonly(path)
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
