@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "etl.commands.extract",
     "etl.commands.codebook",
     "etl.commands.evaluate",
+    "etl.commands.evaluate_shifts",
     "etl.commands.retag",
     "etl.commands.export",
     "etl.commands.dashboard",
