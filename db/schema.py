@@ -28,6 +28,7 @@ def m001_core_tables(db: Database) -> None:
             args TEXT,
             inputs INTEGER DEFAULT 0,
             docs_new INTEGER DEFAULT 0,
+            docs_retagged INTEGER DEFAULT 0,
             docs_duplicate INTEGER DEFAULT 0,
             docs_unchanged INTEGER DEFAULT 0,
             docs_failed INTEGER DEFAULT 0,

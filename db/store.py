@@ -32,7 +32,7 @@ def start_run(db: Database, kind: str, *, args: str = "", codebook_version: str 
 
 def finish_run(db: Database, run_id: int, status: str, counts: dict, summary: str) -> None:
     """Close a run with its status, counts and one-line summary."""
-    columns = ["docs_new", "docs_duplicate", "docs_unchanged", "docs_failed", "docs_undated",
+    columns = ["docs_new", "docs_retagged", "docs_duplicate", "docs_unchanged", "docs_failed", "docs_undated",
                "statements", "tags", "errors", "inputs"]
     values = {c: int(counts.get(c, 0)) for c in columns}
     with db.atomic():
@@ -243,7 +243,7 @@ def iter_documents_for_retag(db: Database, batch: int = 200) -> Iterable[dict]:
     last = ""
     while True:
         rows = list(db.query(
-            "SELECT id, origin, raw_format, title, text, url, source, published, date_source"
+            "SELECT id, origin, raw_format, title, text, url, source, published, date_source, extractor_version"
             " FROM documents WHERE id > ? ORDER BY id LIMIT ?", [last, batch]))
         if not rows:
             return

@@ -1,0 +1,264 @@
+"""Orchestration: inputs -> documents -> extraction -> one transaction per document, recorded as a run."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable, Sequence
+
+from sqlite_utils import Database
+
+from db import store
+from etl import __version__
+from etl.errors import InputError
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 32  # documents handed to the extractor at once (spaCy batches them)
+
+
+@dataclass
+class RunReport:
+    """What a run did: its id, counts, problems and status."""
+
+    run_id: int
+    kind: str
+    counts: dict = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    failed_sources: list[str] = field(default_factory=list)
+    status: str = "running"
+
+    def bump(self, key: str, n: int = 1) -> None:
+        """Add n to one counter."""
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def summary(self) -> str:
+        """The one line that closes every run."""
+        c = self.counts
+        labels = [("inputs", "inputs"), ("docs_new", "new documents"), ("docs_retagged", "re-tagged"),
+                  ("docs_duplicate", "duplicates"), ("docs_unchanged", "unchanged"),
+                  ("docs_failed", "failed"), ("docs_undated", "undated"), ("statements", "statements"),
+                  ("tags", "tags"), ("errors", "problems")]
+        always = {"docs_new", "statements", "errors"} if self.kind != "retag" else {"docs_retagged", "statements"}
+        parts = [f"{c.get(k, 0)} {label}" for k, label in labels if c.get(k) or k in always]
+        line = f"run {self.run_id} {self.kind} {self.status}: " + ", ".join(parts)
+        if self.failed_sources:
+            line += f"; {len(self.failed_sources)} source(s) failed entirely: " + ", ".join(self.failed_sources)
+        return line
+
+
+def engine_version(engine) -> str:
+    """Software plus codebook version, stored with each extraction."""
+    return f"{__version__}+codebook.{engine.codebook.version}"
+
+
+def _default_engine():
+    from etl.engine import Engine
+
+    return Engine()
+
+
+class _Run:
+    """One run's state: the DB, the engine, the report, and the pending batch."""
+
+    def __init__(self, db: Database, engine, report: RunReport):
+        self.db = db
+        self.engine = engine
+        self.report = report
+        self.version = engine_version(engine)
+        self.batch: list[tuple[object, str | None]] = []  # (Document, input key)
+
+    def problem(self, origin: str, message: str, level: str = "error") -> None:
+        log.warning("%s: %s", origin, message) if level != "error" else log.error("%s", message)
+        store.record_error(self.db, self.report.run_id, origin, message, level)
+        self.report.problems.append((origin, message))
+        if level != "warning":
+            self.report.bump("errors")
+
+    def add(self, doc, key: str | None) -> None:
+        if store.existing_document_id(self.db, doc):
+            self.report.bump("docs_duplicate")
+            if key:
+                with self.db.atomic():
+                    store.mark_input_seen(self.db, key, doc.origin, doc.id, self.report.run_id)
+            return
+        if doc.published is None:
+            self.report.bump("docs_undated")
+            self.problem(doc.origin, f"{doc.origin}: no publication date found; stored and flagged undated",
+                         level="warning")
+        self.batch.append((doc, key))
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        docs = [d for d, _ in self.batch]
+        keys = {d.id: k for d, k in self.batch}
+        self.batch = []
+        seen_in_batch: set[str] = set()
+        for doc, extraction in self.engine.extract_many(docs):
+            if doc.id in seen_in_batch:
+                self.report.bump("docs_duplicate")
+                continue
+            seen_in_batch.add(doc.id)
+            stored = store.store_document(self.db, doc, extraction, self.report.run_id,
+                                          extractor_version=self.version, input_key=keys.get(doc.id))
+            if stored:
+                self.report.bump("docs_new")
+                self.report.bump("statements", len(extraction.statements))
+                self.report.bump("tags", len(extraction.tags))
+            else:
+                self.report.bump("docs_duplicate")
+
+
+def ingest_paths(db: Database, paths: Sequence[str], *, kind: str = "ingest",
+                 date_override: date | None = None, source_override: str | None = None,
+                 engine=None, timeout: float = 20.0, args: str = "",
+                 sources: Iterable[dict] | None = None) -> RunReport:
+    """Ingest files, folders and feed URLs; new articles are extracted and stored, each in one transaction.
+
+    `sources` (from a refresh config) may give per-source options: {"path": ..., "source": ...}.
+    Inputs already processed unchanged are skipped, so a re-run only does new work.
+    """
+    from etl import documents as documents_mod
+    from etl import sources as sources_mod
+
+    engine = engine or _default_engine()
+    store.mark_interrupted_runs(db)
+    store.sync_codebook(db, engine.codebook)
+    run_id = store.start_run(db, kind, args=args, codebook_version=engine.codebook.version,
+                             software_version=__version__)
+    report = RunReport(run_id=run_id, kind=kind)
+    run = _Run(db, engine, report)
+    source_names = {s["path"]: s.get("source") for s in (sources or []) if s.get("source")}
+    try:
+        for path in paths:
+            _ingest_one_source(run, path, sources_mod, documents_mod, date_override,
+                               source_names.get(path, source_override), timeout)
+        run.flush()
+    except BaseException as exc:
+        report.status = "failed"
+        store.finish_run(db, run_id, "failed", report.counts,
+                         f"{report.summary()} (stopped by {type(exc).__name__}: {exc})")
+        raise
+    if report.failed_sources and len(report.failed_sources) == len(paths):
+        report.status = "failed"
+    elif report.failed_sources or report.counts.get("errors"):
+        report.status = "partial"
+    else:
+        report.status = "ok"
+    store.finish_run(db, run_id, report.status, report.counts, report.summary())
+    return report
+
+
+def _ingest_one_source(run: _Run, path: str, sources_mod, documents_mod, date_override, source_name,
+                       timeout: float) -> None:
+    report = run.report
+    refs = list(sources_mod.discover([path]))
+    readable = [r for r in refs if not isinstance(r, InputError)]
+    for ref in refs:
+        if isinstance(ref, InputError):
+            run.problem(ref.origin, str(ref), level="skipped" if "skipped" in ref.problem else "error")
+    if not readable and refs and all(isinstance(r, InputError) and "skipped" not in r.problem for r in refs):
+        report.failed_sources.append(path)
+        return
+    failures = 0
+    for ref in readable:
+        report.bump("inputs")
+        if ref.key and store.input_seen(run.db, ref.key):
+            report.bump("docs_unchanged")
+            continue
+        try:
+            result = sources_mod.read_input(ref, timeout=timeout)
+        except InputError as exc:
+            failures += 1
+            report.bump("docs_failed")
+            run.problem(exc.origin, str(exc))
+            continue
+        articles, problems = _split_result(result)
+        for problem in problems:
+            report.bump("docs_failed")
+            run.problem(getattr(problem, "origin", ref.origin), str(problem))
+        for raw in articles:
+            item_key = _item_key(ref, raw, len(articles))
+            if item_key and item_key != ref.key and store.input_seen(run.db, item_key):
+                report.bump("docs_unchanged")
+                continue
+            try:
+                doc = documents_mod.to_document(raw, date_override=date_override, source_override=source_name)
+            except InputError as exc:
+                report.bump("docs_failed")
+                run.problem(exc.origin, str(exc))
+                continue
+            for warning in doc.warnings:
+                run.problem(doc.origin, f"{doc.origin}: {warning}", level="warning")
+            run.add(doc, item_key if item_key != ref.key else None)
+        # The input as a whole is marked only once all its articles are stored.
+        run.flush()
+        if ref.key:
+            with run.db.atomic():
+                store.mark_input_seen(run.db, ref.key, ref.origin, None, report.run_id)
+    if readable and failures == len(readable):
+        report.failed_sources.append(path)
+
+
+def _split_result(result) -> tuple[list, list]:
+    if hasattr(result, "articles"):
+        return list(result.articles), list(getattr(result, "problems", []) or [])
+    return list(result), []
+
+
+def _item_key(ref, raw, n_items: int) -> str | None:
+    if ref.kind == "url" or n_items > 1 or raw.guid:
+        ident = raw.guid or raw.url or raw.origin
+        return f"item|{ref.origin}|{ident}"
+    return ref.key
+
+
+def retag(db: Database, *, engine=None, force: bool = False,
+          progress: Callable[[int], None] | None = None) -> RunReport:
+    """Re-extract and re-tag stored documents with the current codebook; overrides stay in force."""
+    from etl.models import Document
+    from datetime import date as _date
+
+    engine = engine or _default_engine()
+    store.mark_interrupted_runs(db)
+    store.sync_codebook(db, engine.codebook)
+    version = engine_version(engine)
+    run_id = store.start_run(db, "retag", codebook_version=engine.codebook.version,
+                             software_version=__version__)
+    report = RunReport(run_id=run_id, kind="retag")
+    pending = []
+
+    def flush() -> None:
+        docs = list(pending)
+        pending.clear()
+        for doc, extraction in engine.extract_many(docs):
+            store.replace_extraction(db, doc.id, extraction, run_id, extractor_version=version)
+            report.bump("docs_retagged")
+            report.bump("statements", len(extraction.statements))
+            report.bump("tags", len(extraction.tags))
+
+    try:
+        for row in store.iter_documents_for_retag(db):
+            if not force and row.get("extractor_version") == version:
+                report.bump("docs_unchanged")
+                continue
+            pending.append(Document(
+                id=row["id"], origin=row["origin"], fmt=row["raw_format"], title=row["title"],
+                text=row["text"], url=row["url"], source=row["source"],
+                published=_date.fromisoformat(row["published"]) if row["published"] else None,
+                date_source=row["date_source"]))
+            if len(pending) >= BATCH_SIZE:
+                flush()
+                if progress:
+                    progress(report.counts.get("docs_retagged", 0))
+        flush()
+    except BaseException as exc:
+        store.finish_run(db, run_id, "failed", report.counts, f"{report.summary()} (stopped: {exc})")
+        raise
+    report.status = "ok"
+    store.finish_run(db, run_id, "ok", report.counts, report.summary())
+    return report
