@@ -42,3 +42,23 @@ def open_for_reading(db_path: Path | None):
         return open_readonly(path)
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def load_engine(codebook_path: Path | None = None):
+    """The extraction engine with the chosen codebook; a broken codebook is a clean CLI error."""
+    from etl.codebook import load_codebook
+    from etl.engine import Engine
+    from etl.errors import CodebookError
+
+    try:
+        codebook = load_codebook(codebook_path)
+    except CodebookError as exc:
+        raise click.ClickException("the codebook has problems:\n" + "\n".join(exc.problems)) from exc
+    return Engine(codebook=codebook)
+
+
+def run_exit(report) -> None:
+    """Print the run's closing summary line and exit 1 when a source failed entirely."""
+    click.echo(report.summary(), err=True)
+    if report.failed_sources or report.status == "failed":
+        raise SystemExit(1)

@@ -1,0 +1,38 @@
+"""`stance refresh`: the cron job. Reads the sources file, ingests what is new, records a run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from etl.cli import EXIT_LOCKED
+from etl.commands.common import db_option, load_engine, open_writable, resolve_db_path, run_exit
+from etl.errors import RefreshLocked
+from etl.locking import refresh_lock
+from etl.pipeline import ingest_paths
+from etl.refresh_config import ConfigError, load_config
+
+
+@click.command("refresh")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file (default $STANCE_CONFIG, then ~/.config/stancewatch/sources.yaml).")
+@db_option
+def command(config_path, db_path):
+    """Ingest only what is new from every configured source; safe to run from cron."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    path = resolve_db_path(db_path or config.db)
+    try:
+        with refresh_lock(path):
+            db = open_writable(path)
+            engine = load_engine(config.codebook)
+            report = ingest_paths(db, [s["path"] for s in config.sources], kind="refresh",
+                                  engine=engine, timeout=config.timeout, sources=config.sources,
+                                  args=str(config.path))
+    except RefreshLocked as exc:
+        click.echo(f"stance refresh: {exc}", err=True)
+        raise SystemExit(EXIT_LOCKED)
+    run_exit(report)

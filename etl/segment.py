@@ -1,0 +1,78 @@
+"""Cheap, deterministic paragraph and sentence boundaries with offsets into the full text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that end in a full stop without ending the sentence ("U.S. President", "Mr. Blinken").
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof gen lt col maj capt cmdr adm sgt rev sen rep gov pres st jr sr
+no nos vs etc inc ltd co corp dept univ approx est fig jan feb mar apr jun jul aug sep sept
+oct nov dec mt ft
+""".split())
+
+_PARA_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+\.)\s)")
+# A sentence may end at . ! ? (or an ellipsis), optionally followed by closing quotes/brackets.
+_END = re.compile(r"(?:\.\.\.|…|[.!?])[\"'”’»)\]]*(?=\s)")
+_NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9À-ÖØ-Þ]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the full text: [start, end)."""
+
+    start: int
+    end: int
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Non-empty paragraphs, split at blank lines (and at list items), trimmed of whitespace."""
+    spans = []
+    pos = 0
+    for match in _PARA_BREAK.finditer(text):
+        spans.append(_trim(text, pos, match.start()))
+        pos = match.end()
+    spans.append(_trim(text, pos, len(text)))
+    return [s for s in spans if s.end > s.start]
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _is_abbreviation(text: str, stop: int) -> bool:
+    """True when the full stop at `stop` closes an abbreviation or an initial, not a sentence."""
+    start = stop
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "\"“‘'«(":
+        start -= 1
+    word = text[start:stop]
+    if not word:
+        return False
+    if len(word) == 1 and word.isupper():  # an initial: "George W. Bush"
+        return True
+    if "." in word and all(len(p) <= 2 for p in word.split(".") if p):  # U.S, U.K, e.g
+        return True
+    return word.lower() in ABBREVIATIONS
+
+
+def sentences(text: str, para: Span) -> list[Span]:
+    """Sentences of one paragraph: ends at . ! ? before a capital, skipping abbreviations."""
+    spans = []
+    start = para.start
+    for match in _END.finditer(text, para.start, para.end):
+        end = match.end()
+        nxt = _NEXT_START.match(text, end, para.end)
+        if not nxt:
+            continue
+        stop = match.start()
+        if text[stop] == "." and _is_abbreviation(text, stop):
+            continue
+        spans.append(_trim(text, start, end))
+        start = end
+    spans.append(_trim(text, start, para.end))
+    return [s for s in spans if s.end > s.start]

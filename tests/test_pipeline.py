@@ -1,0 +1,249 @@
+"""End-to-end ETL runs on real files: idempotency, refresh locking, kills mid-run, bad databases."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from db.connection import open_db
+from etl.cli import EXIT_LOCKED, cli
+from etl.locking import refresh_lock
+
+ARTICLE = """---
+title: Allies weigh Kyiv's bid, part {n}
+date: 2025-02-{day:02d}
+source: Test Wire
+url: https://news.example.org/{n}
+---
+"The United States does not believe that NATO membership for Ukraine is a realistic outcome," \
+Defense Secretary Pete Hegseth said on Wednesday in Brussels, in remarks numbered {n}.
+
+Ukrainian President Volodymyr Zelenskyy said Ukraine's future lies in NATO and urged allies to issue an invitation.
+
+The meeting in hall {n} ended without a joint statement.
+"""
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Test Feed</title><link>https://news.example.org/</link><description>t</description>
+<item><title>Feed item one</title><link>https://news.example.org/feed/1</link>
+<guid>feed-1</guid><pubDate>Thu, 13 Feb 2025 09:15:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>"There will be no NATO troops in Ukraine," Kremlin spokesman Dmitry Peskov told reporters on Thursday.</p>]]></content:encoded>
+</item>
+<item><title>Feed item two</title><link>https://news.example.org/feed/2</link>
+<guid>feed-2</guid><pubDate>Fri, 14 Feb 2025 10:00:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>British Prime Minister Keir Starmer said Britain was ready to put troops on the ground in Ukraine as part of a peace deal.</p>]]></content:encoded>
+</item>
+</channel></rss>
+"""
+
+
+def write_articles(folder: Path, count: int, start: int = 0) -> list[Path]:
+    """Write `count` distinct small articles into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(start, start + count):
+        path = folder / f"article-{n:04d}.md"
+        path.write_text(ARTICLE.format(n=n, day=1 + n % 27), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def table_counts(db_path: Path) -> dict:
+    """Row counts of the main tables, read with a plain sqlite3 connection."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("documents", "statements", "tags", "seen_inputs")}
+    finally:
+        conn.close()
+
+
+def run_cli(*args: str):
+    """Invoke the CLI in-process, as a user would from a shell."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_ingesting_the_same_folder_and_feed_twice_adds_nothing(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 4)
+    (inbox / "feed.xml").write_text(FEED, encoding="utf-8")
+    db_path = tmp_path / "stance.db"
+
+    first = run_cli("ingest", str(inbox), "--db", str(db_path))
+    assert first.exit_code == 0, first.output
+    after_first = table_counts(db_path)
+    assert after_first["documents"] == 6
+    assert after_first["statements"] > 0 and after_first["tags"] > 0
+
+    second = run_cli("ingest", str(inbox), "--db", str(db_path))
+    assert second.exit_code == 0, second.output
+    assert table_counts(db_path) == after_first
+    assert "0 new documents" in second.output
+
+    db = open_db(db_path)
+    runs = list(db.query("SELECT kind, status, docs_new, docs_unchanged FROM runs ORDER BY id"))
+    assert [r["docs_new"] for r in runs] == [6, 0]
+    assert runs[1]["docs_unchanged"] >= 5
+
+
+def test_the_same_article_from_two_places_is_stored_once(tmp_path):
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    write_articles(a, 1)
+    write_articles(b, 1)  # same text, other folder and file
+    db_path = tmp_path / "stance.db"
+    result = run_cli("ingest", str(a), str(b), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert table_counts(db_path)["documents"] == 1
+    assert "1 duplicates" in result.output
+
+
+def write_config(tmp_path: Path, *sources: str) -> Path:
+    config = tmp_path / "sources.yaml"
+    config.write_text("sources:\n" + "".join(f"  - path: {s}\n" for s in sources), encoding="utf-8")
+    return config
+
+
+def test_refresh_ingests_only_what_is_new(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 3)
+    db_path = tmp_path / "stance.db"
+    config = write_config(tmp_path, str(inbox))
+
+    assert run_cli("refresh", "--config", str(config), "--db", str(db_path)).exit_code == 0
+    write_articles(inbox, 2, start=100)
+    result = run_cli("refresh", "--config", str(config), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "2 new documents" in result.output
+    assert table_counts(db_path)["documents"] == 5
+
+
+def test_a_second_refresh_while_one_runs_exits_at_once(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 2)
+    db_path = tmp_path / "stance.db"
+    config = write_config(tmp_path, str(inbox))
+    with refresh_lock(db_path):
+        result = CliRunner().invoke(cli, ["refresh", "--config", str(config), "--db", str(db_path)])
+    assert result.exit_code == EXIT_LOCKED
+    assert "another refresh is running" in result.output
+    assert not db_path.exists(), "a locked-out refresh must not touch the database"
+
+
+def _stance(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "etl", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def _wait_for(predicate, timeout: float = 120.0, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def _documents_in(db_path: Path) -> int:
+    try:
+        return table_counts(db_path)["documents"]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+def test_two_concurrent_refresh_processes_one_runs_one_exits(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 150)
+    db_path = tmp_path / "stance.db"
+    config = write_config(tmp_path, str(inbox))
+    first = _stance("refresh", "--config", str(config), "--db", str(db_path))
+    try:
+        assert _wait_for(lambda: _documents_in(db_path) > 0), "first refresh never started writing"
+        second = _stance("refresh", "--config", str(config), "--db", str(db_path))
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == EXIT_LOCKED, err
+        assert "another refresh is running" in err
+    finally:
+        first.wait(timeout=600)
+    assert first.returncode == 0
+    assert table_counts(db_path)["documents"] == 150
+
+
+@pytest.mark.slow
+def test_a_refresh_killed_midway_is_completed_by_the_next_without_duplicates(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 150)
+    db_path = tmp_path / "stance.db"
+    config = write_config(tmp_path, str(inbox))
+    victim = _stance("refresh", "--config", str(config), "--db", str(db_path))
+    assert _wait_for(lambda: _documents_in(db_path) >= 10), "refresh never got going"
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=30)
+    partial = table_counts(db_path)["documents"]
+    assert 0 < partial < 150, "the kill should land mid-run"
+
+    again = run_cli("refresh", "--config", str(config), "--db", str(db_path))
+    assert again.exit_code == 0, again.output
+    counts = table_counts(db_path)
+    assert counts["documents"] == 150
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    dupes = conn.execute("SELECT COUNT(*) FROM (SELECT url FROM documents GROUP BY url HAVING COUNT(*) > 1)")
+    assert dupes.fetchone()[0] == 0
+    orphans = conn.execute("SELECT COUNT(*) FROM statements WHERE doc_id NOT IN (SELECT id FROM documents)")
+    assert orphans.fetchone()[0] == 0
+    statuses = [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
+    assert statuses == ["interrupted", "ok"]
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"this is plainly not a database" * 50, "not an SQLite database"),
+    (b"SQLite format 3\x00" + b"\xff" * 4000, "corrupt"),
+])
+def test_a_corrupt_database_file_is_refused_with_a_clear_message(tmp_path, content, problem):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 1)
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(content)
+    result = CliRunner().invoke(cli, ["ingest", str(inbox), "--db", str(bad)])
+    assert result.exit_code == 1
+    assert str(bad) in result.output and problem in result.output
+    assert bad.read_bytes() == content
+
+
+def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 1)
+    foreign = tmp_path / "other.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.commit()
+    conn.close()
+    before = foreign.read_bytes()
+    result = CliRunner().invoke(cli, ["ingest", str(inbox), "--db", str(foreign)])
+    assert result.exit_code == 1
+    assert "not a stancewatch one" in result.output
+    assert foreign.read_bytes() == before
+
+
+def test_runs_and_documents_commands_show_what_was_stored(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 2)
+    (inbox / "notes.pdf").write_bytes(b"%PDF-1.4 binary")
+    db_path = tmp_path / "stance.db"
+    run_cli("ingest", str(inbox), "--db", str(db_path))
+    runs = run_cli("runs", "--db", str(db_path))
+    assert "ingest" in runs.output and "2 new documents" in runs.output
+    assert "notes.pdf" in runs.output
+    docs = run_cli("documents", "--db", str(db_path), "--search", "hall 1")
+    assert "Allies weigh Kyiv's bid, part 1" in docs.output
