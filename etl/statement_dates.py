@@ -1,0 +1,127 @@
+"""Statement dates: the day the actor spoke, from cues like "on Wednesday" or "on March 3"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+
+_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
+       r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+
+def _explicit(tag: str) -> str:
+    """An explicit date pattern whose groups carry `tag`, so it can appear twice in one regex."""
+    return (rf"(?:(?P<m1{tag}>{_MON})\s+(?P<d1{tag}>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1{tag}>\d{{4}}))?"
+            rf"|(?P<d2{tag}>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2{tag}>{_MON})(?:,?\s+(?P<y2{tag}>\d{{4}}))?"
+            rf"|(?P<iso{tag}>\d{{4}}-\d{{2}}-\d{{2}}))")
+
+
+_CUE = re.compile(
+    rf"\b(?:"
+    rf"(?P<last>[Ll]ast|[Tt]his\s+past)\s+(?P<wdl>{_WD})"
+    rf"|(?:[Oo]n\s+)?(?P<wd>{_WD})(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"(?:,?\s*\(?(?:{_explicit('a')})\)?)?"
+    rf"|(?:[Oo]n\s+)?{_explicit('b')}"
+    rf"|(?P<yesterday>[Yy]esterday|[Ll]ast\s+night)"
+    rf"|(?P<today>(?:[Ee]arlier|[Ll]ater)\s+today|[Tt]oday|[Tt]his\s+(?:morning|afternoon|evening)|tonight)"
+    rf"|(?P<lastweek>[Ll]ast\s+week)"
+    rf")(?!\w)",
+)
+
+
+@dataclass(frozen=True)
+class DateCue:
+    """A phrase in the text that dates an event, with its offsets and the day it names."""
+
+    start: int
+    end: int
+    text: str
+    day: date | None  # None when the day cannot be worked out (no publication date)
+
+
+def weekday_on_or_before(weekday: int, published: date, strictly_before: bool = False) -> date:
+    """The most recent `weekday` (0 = Monday) on or before `published` (same weekday: that day)."""
+    delta = (published.weekday() - weekday) % 7
+    if delta == 0 and strictly_before:
+        delta = 7
+    return published - timedelta(days=delta)
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _explicit_day(match: re.Match, published: date | None) -> date | None:
+    for tag in ("a", "b"):
+        if match.group(f"iso{tag}"):
+            try:
+                return date.fromisoformat(match.group(f"iso{tag}"))
+            except ValueError:
+                return None
+        for order in ("1", "2"):
+            if match.group(f"m{order}{tag}"):
+                month = _month(match.group(f"m{order}{tag}"))
+                day = int(match.group(f"d{order}{tag}"))
+                return _dated(month, day, match.group(f"y{order}{tag}"), published)
+    return None
+
+
+def _dated(month: int, day: int, year: str | None, published: date | None) -> date | None:
+    if year:
+        y = int(year)
+    elif published is None:
+        return None
+    else:
+        # A month later in the year than the publication month belongs to the year before.
+        y = published.year - 1 if month > published.month else published.year
+    try:
+        return date(y, month, day)
+    except ValueError:
+        return None
+
+
+def _has_explicit(match: re.Match) -> bool:
+    return any(match.group(f"{g}{t}") for g in ("iso", "m1", "m2") for t in ("a", "b"))
+
+
+def _cue_day(match: re.Match, published: date | None) -> date | None:
+    if _has_explicit(match):
+        return _explicit_day(match, published)
+    if published is None:
+        return None
+    weekday = match.group("wd") or match.group("wdl")
+    if weekday:
+        wd = WEEKDAYS.index(weekday.lower())
+        return weekday_on_or_before(wd, published, strictly_before=bool(match.group("last")))
+    if match.group("yesterday"):
+        return published - timedelta(days=1)
+    if match.group("today"):
+        return published
+    if match.group("lastweek"):
+        return published - timedelta(days=7)
+    return None
+
+
+def find_cues(text: str, published: date | None, start: int = 0, end: int | None = None) -> list[DateCue]:
+    """Every date cue in text[start:end], in order, each with the day it names."""
+    end = len(text) if end is None else end
+    cues = []
+    for match in _CUE.finditer(text, start, end):
+        cues.append(DateCue(match.start(), match.end(), match.group(0).strip(), _cue_day(match, published)))
+    return cues
+
+
+def resolve(cue_text: str, published: date | None) -> date | None:
+    """The day one cue names ("on Wednesday", "on 12 February", "yesterday"), or None."""
+    match = _CUE.search(cue_text)
+    return _cue_day(match, published) if match else None
