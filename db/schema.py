@@ -227,6 +227,26 @@ def m003_effective_tags_view(db: Database) -> None:
     """)
 
 
+@migrations()
+def m004_actor_reviews_and_read_indexes(db: Database) -> None:
+    """Analyst verdicts on newly seen actors (kept apart from ETL tables); indexes for dashboard reads."""
+    _run(db, [
+        """CREATE TABLE actor_reviews (
+            id INTEGER PRIMARY KEY,
+            actor_id TEXT NOT NULL,
+            action TEXT NOT NULL,             -- confirm | merge
+            merged_into TEXT,                 -- for merge: the actor its statements now belong to
+            analyst TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_actor_reviews_actor ON actor_reviews(actor_id)",
+        "CREATE INDEX idx_statements_run ON statements(run_id)",
+        "CREATE INDEX idx_documents_source ON documents(source)",
+        "CREATE INDEX idx_tags_topic_statement ON tags(topic_id, statement_id)",
+    ])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)
