@@ -1,0 +1,234 @@
+"""Stance shifts: where an actor's prevailing stance on a topic changes, with evidence.
+
+The detector is a small change-point search over one line (one actor, one topic), its stance
+points in time order. Every boundary between two statement days is a candidate split. Each
+side is read outwards from the split: the nearest `max_per_side` statements inside
+`window_days`, shrunk until at least `agreement` of them (and no fewer than `min_per_side`)
+carry one stance. A candidate is a shift when both sides have a prevailing stance, the two
+differ, the mean score moved by `min_delta` or more, and the first statement after the split
+already carries the new stance. Candidates for the same change overlap; the clearest wins.
+So one outlier among consistent statements cannot make a side, a silence contributes no
+statements, and a line may shift several times (support -> oppose -> support).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date, timedelta
+from itertools import groupby
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import yaml
+from sqlite_utils import Database
+
+from db import positions
+from etl.errors import StanceError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = Path(__file__).parent / "data" / "shifts.yaml"
+STANCES = ("support", "oppose", "neutral")
+
+
+class ShiftConfigError(StanceError):
+    """The shift parameters (file or options) are unusable."""
+
+
+class UnknownActor(StanceError):
+    """No actor, or more than one, matches what the user typed."""
+
+
+@dataclass(frozen=True)
+class ShiftParams:
+    """Parameters of the detector; defaults live in etl/data/shifts.yaml."""
+
+    min_per_side: int = 2
+    max_per_side: int = 6
+    agreement: float = 0.66
+    window_days: int = 1825
+    min_delta: float = 0.5
+    min_confidence: float = 0.0
+
+    def check(self, origin: str = "parameters") -> "ShiftParams":
+        """Return self, or raise ShiftConfigError naming every bad value."""
+        problems = []
+        if self.min_per_side < 1:
+            problems.append(f"min_per_side must be at least 1, not {self.min_per_side}")
+        if self.max_per_side < self.min_per_side:
+            problems.append(f"max_per_side ({self.max_per_side}) is below min_per_side ({self.min_per_side})")
+        if not 0.5 < self.agreement <= 1:
+            problems.append(f"agreement must lie in (0.5, 1], not {self.agreement}")
+        if self.window_days < 1:
+            problems.append(f"window_days must be at least 1, not {self.window_days}")
+        if not 0 <= self.min_delta <= 2:
+            problems.append(f"min_delta must lie in [0, 2], not {self.min_delta}")
+        if not 0 <= self.min_confidence <= 1:
+            problems.append(f"min_confidence must lie in [0, 1], not {self.min_confidence}")
+        if problems:
+            raise ShiftConfigError(f"{origin}: " + "; ".join(problems))
+        return self
+
+
+def load_params(path: str | Path | None = None, **overrides: Any) -> ShiftParams:
+    """Parameters from a YAML file (default etl/data/shifts.yaml), then non-None overrides."""
+    file = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ShiftConfigError(f"{file}: cannot read shift parameters ({exc.strerror or exc})") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ShiftConfigError(f"{file}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ShiftConfigError(f"{file}: expected a mapping of parameter: value")
+    known = {f.name: f.type for f in fields(ShiftParams)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ShiftConfigError(f"{file}: unknown parameter(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    values = {**data, **{k: v for k, v in overrides.items() if v is not None}}
+    try:
+        params = ShiftParams(**{k: (int(v) if known[k] == "int" else float(v)) for k, v in values.items()})
+    except (TypeError, ValueError) as exc:
+        raise ShiftConfigError(f"{file}: bad parameter value ({exc})") from exc
+    return params.check(str(file))
+
+
+# --- the pure detector -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Side:
+    stance: str
+    points: tuple  # nearest the split first
+    share: float
+    mean: float
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _prevailing(points: Sequence[Mapping], params: ShiftParams) -> _Side | None:
+    """The stance of the largest run of nearest points that agree enough, or None."""
+    for n in range(min(len(points), params.max_per_side), params.min_per_side - 1, -1):
+        near = points[:n]
+        stance, count = Counter(p["stance"] for p in near).most_common(1)[0]
+        if count >= params.min_per_side and count / n >= params.agreement:
+            mean = sum(float(p["score"]) for p in near) / n
+            return _Side(stance, tuple(near), count / n, mean)
+    return None
+
+
+def magnitude(from_stance: str, to_stance: str) -> str:
+    """reversal (support <-> oppose), softening (to neutral) or hardening (from neutral)."""
+    if "neutral" not in (from_stance, to_stance):
+        return "reversal"
+    return "softening" if to_stance == "neutral" else "hardening"
+
+
+def _candidate(points: Sequence[Mapping], days: Sequence[date], k: int, params: ShiftParams) -> dict | None:
+    window = timedelta(days=params.window_days)
+    split_day = days[k]
+    before = [points[i] for i in range(k - 1, -1, -1) if split_day - days[i] <= window]
+    after = [points[i] for i in range(k, len(points)) if days[i] - split_day <= window]
+    b, a = _prevailing(before, params), _prevailing(after, params)
+    if b is None or a is None or b.stance == a.stance:
+        return None
+    if points[k]["stance"] != a.stance:
+        return None  # the split must fall where the new stance begins
+    delta = a.mean - b.mean
+    if abs(delta) < params.min_delta:
+        return None
+    last_before = next(p for p in b.points if p["stance"] == b.stance)
+    first_after = points[k]
+    return {
+        "from_stance": b.stance,
+        "to_stance": a.stance,
+        "from_date": str(last_before["date"])[:10],
+        "shift_date": str(first_after["date"])[:10],
+        "magnitude": magnitude(b.stance, a.stance),
+        "delta": round(delta, 3),
+        "before_statement": last_before.get("statement_id"),
+        "after_statement": first_after.get("statement_id"),
+        "before_text": last_before.get("text"),
+        "after_text": first_after.get("text"),
+        "before_count": len(b.points),
+        "after_count": len(a.points),
+        "before_agree": round(b.share * len(b.points)),
+        "after_agree": round(a.share * len(a.points)),
+        "before_mean": round(b.mean, 3),
+        "after_mean": round(a.mean, 3),
+        "_k": k,
+        "_clarity": b.share + a.share + abs(delta) / 2 + 0.01 * (len(b.points) + len(a.points)),
+    }
+
+
+def detect_shifts(points: Sequence[Mapping], params: ShiftParams | None = None) -> list[dict]:
+    """Shifts in one line: `points` are dicts with date, stance, score (and ids, text), any order."""
+    params = params or ShiftParams()
+    usable = [p for p in points if p.get("date") and p.get("stance") in STANCES
+              and float(p.get("confidence", 1.0)) >= params.min_confidence]
+    usable.sort(key=lambda p: (str(p["date"])[:10], str(p.get("doc_id") or ""), p.get("start") or 0))
+    days = [_day(p["date"]) for p in usable]
+    candidates = [c for k in range(1, len(usable)) if days[k] > days[k - 1]
+                  for c in [_candidate(usable, days, k, params)] if c is not None]
+    accepted: list[dict] = []
+    for cand in sorted(candidates, key=lambda c: (-c["_clarity"], c["_k"])):
+        if not any(_same_change(cand, other, usable, params) for other in accepted):
+            accepted.append(cand)
+    accepted.sort(key=lambda c: c["_k"])
+    return [{k: v for k, v in c.items() if not k.startswith("_")} for c in accepted]
+
+
+def _same_change(a: dict, b: dict, points: Sequence[Mapping], params: ShiftParams) -> bool:
+    """Two candidates of one direction are one change unless the old stance came back between them."""
+    if (a["from_stance"], a["to_stance"]) != (b["from_stance"], b["to_stance"]):
+        return False
+    lo, hi = sorted((a["_k"], b["_k"]))
+    returned = sum(1 for p in points[lo:hi] if p["stance"] == a["from_stance"])
+    return returned < params.min_per_side
+
+
+# --- reading lines from the database ------------------------------------------------
+
+
+def resolve_actor(db: Database, text: str) -> dict:
+    """The one actor (id, name, kind) that `text` names, or UnknownActor."""
+    matches = positions.find_actors(db, text)
+    if not matches:
+        raise UnknownActor(f"no actor matches {text!r}")
+    if len(matches) > 1:
+        names = ", ".join(f"{m['name']} ({m['id']})" for m in matches[:8])
+        raise UnknownActor(f"{text!r} matches several actors: {names}; give the id")
+    return matches[0]
+
+
+def _as_params(params: ShiftParams | Mapping | None) -> ShiftParams:
+    if params is None:
+        return load_params()
+    if isinstance(params, ShiftParams):
+        return params.check()
+    return replace(load_params(), **dict(params)).check()
+
+
+def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = None,
+                since: str | None = None, params: ShiftParams | Mapping | None = None,
+                level: str = "all", until: str | None = None) -> list[dict]:
+    """Shifts on every person and group line (or one actor's), newest-agnostic, by actor and date."""
+    params = _as_params(params)
+    line_id = resolve_actor(db, actor)["id"] if actor else None
+    rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
+    found = []
+    for (lvl, line, top), group in groupby(rows, key=lambda r: (r["level"], r["line_id"], r["topic"])):
+        points = list(group)
+        for shift in detect_shifts(points, params):
+            if since and shift["shift_date"] < str(since):
+                continue
+            head = points[0]
+            found.append({"actor": head["line_name"], "actor_id": line, "actor_kind": head["line_kind"],
+                          "level": lvl, "topic": top, **shift})
+    found.sort(key=lambda s: (s["actor"].lower(), s["level"], s["topic"], s["shift_date"]))
+    log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
+    return found
