@@ -6,6 +6,7 @@ import email.utils
 import json
 import logging
 import re
+import warnings
 from datetime import date, datetime, timezone
 
 from dateutil import parser as dateparser
@@ -17,6 +18,10 @@ EARLIEST_YEAR = 1900
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+# The feed date shape: "Thu, 13 Feb 2025 23:30:00 -0500" (email.utils misreads anything else).
+_RFC822 = re.compile(
+    r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{4}|[A-Za-z]{1,5}))?$"
+)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # YYYY-MM-DD, YYYYMMDD, YYYY_MM_DD or YYYY.MM.DD, not inside a longer run of digits.
 _NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -42,6 +47,12 @@ _META_KEYS = (
     "date",
 )
 _BOILERPLATE_TAGS = {"nav", "aside", "footer"}
+# Zone abbreviations seen in news feeds, as UTC offsets in seconds; dateutil knows none but UTC.
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800,
+    "MSK": 10800, "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200,
+    "MDT": -21600, "PST": -28800, "PDT": -25200,
+}
 
 
 def parse_published(value: str, *, year_hint: int | None = None) -> tuple[date | None, str | None]:
@@ -80,10 +91,11 @@ def parse_published(value: str, *, year_hint: int | None = None) -> tuple[date |
 
 def _parse_datetime(text: str) -> tuple[datetime, bool] | None:
     """(moment, has_year) by RFC 822 (feeds), then dateutil; None when nothing fits."""
-    try:
-        return email.utils.parsedate_to_datetime(text), True
-    except (TypeError, ValueError, IndexError):
-        pass
+    if _RFC822.match(text):
+        try:
+            return email.utils.parsedate_to_datetime(text), True
+        except (TypeError, ValueError, IndexError):
+            pass
     # Parse with two different default years: if the year changes, the string has none.
     a = _dateutil(text, datetime(2000, 1, 1))
     b = _dateutil(text, datetime(2004, 1, 1))
@@ -95,11 +107,17 @@ def _parse_datetime(text: str) -> tuple[datetime, bool] | None:
 
 
 def _dateutil(text: str, default: datetime) -> datetime | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+        return _dateutil_quiet(text, default)
+
+
+def _dateutil_quiet(text: str, default: datetime) -> datetime | None:
     try:
-        return dateparser.parse(text, default=default)
+        return dateparser.parse(text, default=default, tzinfos=_ZONES)
     except (ValueError, OverflowError, TypeError):
         try:
-            return dateparser.parse(text, default=default, fuzzy=True)
+            return dateparser.parse(text, default=default, tzinfos=_ZONES, fuzzy=True)
         except (ValueError, OverflowError, TypeError):
             return None
 
