@@ -1,0 +1,154 @@
+"""Per-sentence attribution rules: who is said to have said this sentence, and how."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from etl.codebook_model import Codebook
+from etl.quotes import Quote
+
+log = logging.getLogger(__name__)
+
+# Dependents that carry what was said: "said that ...", "urged allies to ...", "called it ...".
+CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "parataxis", "oprd"})
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# Verbs whose subject they share with the verb they hang from: "..., adding that", "and warned".
+SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "acl")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One rule's finding in a sentence: the speaker phrase's head, the cue and the kind."""
+
+    subject: Token  # head of the phrase naming the speaker
+    verb: Token | None  # the speech or reported verb (None for "according to")
+    cue: str
+    kind: str  # speech | reported | according_to
+    content: frozenset[int]  # token indices of what was said (kept out of speaker and date cues)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, or the subject of the verb it is chained to ("..., adding that")."""
+    seen = 0
+    while verb is not None and seen < 4:
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child
+        if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head is not verb:
+            verb = verb.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def content_of(verb: Token) -> frozenset[int]:
+    """Token indices of the verb's clausal and object complements."""
+    out: set[int] = set()
+    for child in verb.children:
+        if child.dep_ in CONTENT_DEPS or (child.dep_ == "prep" and child.lower_ == "as"):
+            out.update(t.i for t in child.subtree)
+    return frozenset(out)
+
+
+def has_content(verb: Token) -> bool:
+    """True when the verb carries something said: a clause, an object or a complement."""
+    return any(c.dep_ in CONTENT_DEPS for c in verb.children)
+
+
+class SentenceRules:
+    """Finds speech, reported-position and according-to constructions in one parsed sentence."""
+
+    def __init__(self, codebook: Codebook):
+        self.speech = frozenset(v.lower() for v in codebook.speech_verbs)
+        self.reported = frozenset(v.lower() for v in codebook.reported_verbs) - self.speech
+        self.according = tuple(p.lower().split() for p in codebook.according_to)
+
+    def candidates(self, sdoc: Doc, inside_quote) -> list[Attribution]:
+        """Attributions in the sentence, main clauses first; none inside a quotation."""
+        found = list(self._according(sdoc, inside_quote))
+        verbs = []
+        for tok in sdoc:
+            if tok.pos_ not in ("VERB", "AUX") or inside_quote(tok):
+                continue
+            kind = self._verb_kind(tok)
+            if kind is None:
+                continue
+            subject = subject_of(tok)
+            if subject is None or inside_quote(subject):
+                continue
+            verbs.append((sum(1 for _ in tok.ancestors), tok.i, tok, subject, kind))
+        verbs.sort(key=lambda v: (v[0], v[1]))
+        for _, _, verb, subject, kind in verbs:
+            found.append(Attribution(subject, verb, verb.text, kind, content_of(verb)))
+        return found
+
+    def _verb_kind(self, tok: Token) -> str | None:
+        """speech, reported or None, also for phrasal cues ("point out", "call for", "make clear")."""
+        lemma = tok.lemma_.lower()
+        keys = [lemma]
+        for child in tok.children:
+            if child.dep_ in ("prt", "acomp", "prep") and child.i == tok.i + 1:
+                keys.insert(0, f"{lemma} {child.lower_}")
+        for key in keys:
+            if key in self.speech:
+                return "speech"
+            if key in self.reported:
+                return "reported"
+        return None
+
+    def _according(self, sdoc: Doc, inside_quote):
+        words = [t.lower_ for t in sdoc]
+        for phrase in self.according:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if words[i:i + n] != phrase or inside_quote(sdoc[i]):
+                    continue
+                last = sdoc[i + n - 1]
+                objs = [c for c in last.children if c.dep_ == "pobj"]
+                if not objs and i + n < len(sdoc):
+                    # the parser sometimes hangs the name elsewhere; take the next noun
+                    nxt = [t for t in sdoc[i + n:i + n + 6] if t.pos_ in ("PROPN", "NOUN", "PRON")]
+                    objs = nxt[-1:] if nxt else []
+                    # prefer the head of a multiword name
+                    while objs and objs[0].dep_ in ("compound", "flat") and objs[0].head.i > objs[0].i:
+                        objs = [objs[0].head]
+                if not objs:
+                    continue
+                phrase_idx = set(range(i, i + n)) | {t.i for t in objs[0].subtree}
+                content = frozenset(t.i for t in sdoc if t.i not in phrase_idx and not t.is_punct)
+                yield Attribution(objs[0], None, " ".join(t.text for t in sdoc[i:i + n]),
+                                  "according_to", content)
+
+
+def quote_is_full(text: str, quote: Quote, sent_start: int, verb_end: int | None) -> bool:
+    """A quotation standing as a sentence of its own, not a fragment woven into the reporter's."""
+    before = text[sent_start:quote.start].rstrip()
+    if not before:
+        return True
+    if before.endswith((":", ",")) and verb_end is not None and verb_end <= quote.start:
+        return True
+    inner = text[quote.inner_start:quote.inner_end].lstrip()
+    between = text[verb_end:quote.start] if verb_end is not None and verb_end <= quote.start else None
+    # X said "We ..." : an upper-case start straight after the verb phrase, with no "that".
+    return bool(between is not None and inner[:1].isupper() and " that " not in f" {between} "
+                and len(between) < 40 and inner.rstrip()[-1:] in ".!?,")
+
+
+def is_past(verb: Token) -> bool:
+    """True for a past-tense report ("said", "had told"), not a present position ("demands")."""
+    tok = verb
+    for _ in range(3):
+        if tok.tag_ == "VBD":
+            return True
+        if tok.tag_ == "VBN":
+            auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+            return not any(a.lower_ in ("has", "have", "'s", "'ve") for a in auxes)
+        if tok.tag_ == "VBG" and tok.dep_ in SHARED_SUBJECT_DEPS:
+            tok = tok.head
+            continue
+        return False
+    return False

@@ -1,0 +1,66 @@
+"""The Engine: extraction of statements and their tagging, one document or a stream of them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from spacy.language import Language
+
+from etl.codebook_model import Codebook
+from etl.models import Document, Extraction, Tag
+from etl.nlp import load_nlp
+from etl.statements import Prepared, StatementExtractor
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 16
+
+
+class Engine:
+    """Extracts statements from documents and tags each with topics and stances."""
+
+    def __init__(self, codebook: Codebook | None = None, nlp: Language | None = None):
+        if codebook is None:
+            from etl.codebook import load_codebook
+
+            codebook = load_codebook()
+        from etl.tagging import Tagger
+
+        self.codebook = codebook
+        self.nlp = nlp or load_nlp()
+        self.extractor = StatementExtractor(codebook, self.nlp)
+        self.tagger = Tagger(codebook, self.nlp)
+
+    def extract(self, doc: Document) -> Extraction:
+        """Statements, tags and newly seen actors of one document."""
+        return next(self.extract_many([doc]))[1]
+
+    def extract_many(self, docs: Iterable[Document], batch_size: int = DEFAULT_BATCH
+                     ) -> Iterator[tuple[Document, Extraction]]:
+        """Each document with its extraction, parsing the sentences of a batch in one nlp.pipe."""
+        stream = iter(docs)
+        while True:
+            batch = list(islice(stream, batch_size))
+            if not batch:
+                return
+            prepared = [self.extractor.prepare(d) for d in batch]
+            self._parse(prepared)
+            for prep in prepared:
+                yield prep.document, self._finish(prep)
+
+    def _parse(self, prepared: list[Prepared]) -> None:
+        """Parse every sentence of the batch, keeping each Doc next to its sentence."""
+        jobs = [(sent, text) for prep in prepared for sent, text in zip(prep.sentences, prep.texts())]
+        texts = (text for _, text in jobs)
+        for (sent, _), sdoc in zip(jobs, self.nlp.pipe(texts, batch_size=256)):
+            sent.doc = sdoc
+
+    def _finish(self, prep: Prepared) -> Extraction:
+        statements, actors, docs = self.extractor.finish(prep)
+        tags: list[Tag] = []
+        for statement in statements:
+            tags.extend(self.tagger.tag(statement, doc=docs.get(statement.id)))
+        log.debug("%s: %d statements, %d tags", prep.document.origin, len(statements), len(tags))
+        return Extraction(statements=tuple(statements), tags=tuple(tags), actors=tuple(actors))

@@ -1,0 +1,385 @@
+"""Speaker resolution: from the words naming a speaker to an actor, on the day they spoke."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from etl.codebook_model import ActorEntry, Codebook
+from etl.demonyms import DEMONYMS
+from etl.models import Actor
+
+log = logging.getLogger(__name__)
+
+# Nouns for people who speak for a group: "German officials", "a Kremlin spokesman".
+SPOKES_NOUNS = frozenset("""
+official officials spokesman spokeswoman spokesperson spokespeople diplomat diplomats government
+ministry administration embassy delegation envoy envoys mission leadership cabinet presidency
+""".split())
+# Words that only frame a title: "the", "then-", "former" are kept out of titles.
+_DETS = frozenset("the a an then former outgoing incoming acting".split())
+PRONOUNS = {"he": "m", "she": "f", "they": None}
+NAME_PARTICLES = frozenset("de van von der den da di du le la al bin ter".split())
+# Nouns that make up titles; a phrase ending in one is a role, never a new person's name.
+TITLE_WORDS = frozenset("""
+president minister secretary chancellor chief leader general premier spokesman spokeswoman
+ambassador envoy commander head chairman chairwoman chair senator governor mayor king queen
+director representative adviser advisor counsellor deputy speaker officer
+""".split())
+_CONFIDENCE = {
+    "name": 1.0, "alias": 1.0, "surname": 0.95, "title": 0.85, "office": 0.85,
+    "metonym": 0.9, "group": 0.95, "spokes": 0.85, "pronoun": 0.8, "unknown": 0.75,
+}
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens: "Kristen Michal" -> "kristen-michal"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name, for comparisons."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", ascii_text.lower()).strip()
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: the actor, their group on the day, and how the text named them."""
+
+    actor: Actor
+    group_id: str | None
+    mention: str
+    how: str  # name | alias | surname | title | office | metonym | group | spokes | pronoun | unknown
+
+    @property
+    def confidence(self) -> float:
+        """How much the resolution itself can be trusted."""
+        return _CONFIDENCE.get(self.how, 0.7)
+
+    @property
+    def by_name(self) -> bool:
+        """True when the group was named directly ("Moscow", "the Kremlin"), not via its people."""
+        return self.actor.kind == "group" and self.how in ("metonym", "group", "unknown")
+
+
+@dataclass
+class Context:
+    """What one document has said so far: who spoke, who was named, and their genders."""
+
+    recent: list[Speaker] = field(default_factory=list)  # most recent speaker/subject last
+    named: dict[str, Speaker] = field(default_factory=dict)  # actor id -> last mention
+    surnames: dict[str, str] = field(default_factory=dict)  # folded surname -> actor id
+    gender: dict[str, str] = field(default_factory=dict)
+
+    def note(self, speaker: Speaker, salient: bool = True) -> None:
+        """Remember a mention; salient ones (speakers, subjects) become pronoun antecedents."""
+        key = speaker.actor.id
+        self.named.pop(key, None)
+        self.named[key] = speaker
+        if speaker.actor.kind == "person":
+            parts = speaker.actor.name.split()
+            if len(parts) > 1:
+                self.surnames.setdefault(fold(parts[-1]), key)
+        if salient:
+            self.recent = [s for s in self.recent if s.actor.id != key][-8:] + [speaker]
+
+
+class SpeakerResolver:
+    """Resolves subject phrases to actors using the codebook's names, titles and dated roles."""
+
+    def __init__(self, codebook: Codebook, nlp: Language):
+        self.codebook = codebook
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._entries: dict[str, ActorEntry] = {a.id: a for a in codebook.actors}
+        self._kinds: dict[int, tuple[str, str]] = {}
+        self.groups: dict[str, str] = {}  # folded name/adjective/metonym -> group id
+        self.offices: dict[str, str] = {}  # folded title -> office id
+        self.surnames: dict[str, list[str]] = {}
+        self._build(nlp)
+
+    def _add(self, nlp: Language, key: str, kind: str, target: str, phrases) -> None:
+        phrases = [p for p in phrases if p and p.strip()]
+        if not phrases:
+            return
+        match_id = nlp.vocab.strings.add(key)
+        self._kinds[match_id] = (kind, target)
+        self.matcher.add(key, [nlp.make_doc(p) for p in phrases])
+
+    def _build(self, nlp: Language) -> None:
+        for entry in self.codebook.actors:
+            names = (entry.name, *entry.aliases)
+            self._add(nlp, f"actor:{entry.id}", "name", entry.id, names)
+            if entry.kind == "group":
+                self._add(nlp, f"metonym:{entry.id}", "metonym", entry.id, entry.metonyms)
+                for word in (*names, *entry.metonyms, *entry.adjectives):
+                    folded = fold(word)
+                    self.groups.setdefault(folded, entry.id)
+                    if folded.startswith("the "):
+                        self.groups.setdefault(folded[4:], entry.id)
+            else:
+                parts = entry.name.split()
+                if len(parts) > 1:
+                    self.surnames.setdefault(fold(parts[-1]), []).append(entry.id)
+                for role in entry.roles:
+                    self.offices.setdefault(fold(role.title), role.office)
+        for office in self.codebook.offices:
+            for title in office.titles:
+                self.offices.setdefault(fold(title), office.id)
+        for i, phrase in enumerate(self.codebook.office_phrases):
+            self._add(nlp, f"office:{i}", "office", f"{phrase.group}|{phrase.office}", [phrase.phrase])
+
+    # --- mentions -----------------------------------------------------------------------
+
+    def mentions(self, doc: Doc) -> list[tuple[Span, str, str]]:
+        """Codebook mentions in a doc: (span, kind, target), longest first where they overlap."""
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            kind, target = self._kinds[match_id]
+            found.append((doc[start:end], kind, target))
+        found.sort(key=lambda m: (m[0].start, -(m[0].end - m[0].start)))
+        kept, last_end = [], -1
+        for span, kind, target in found:
+            if span.start >= last_end:
+                kept.append((span, kind, target))
+                last_end = span.end
+        return kept
+
+    # --- resolution ---------------------------------------------------------------------
+
+    def group_of(self, text: str) -> str | None:
+        """The group id a name, adjective or metonym stands for ("German", "the Kremlin")."""
+        folded = fold(text)
+        folded = re.sub(r"(?:'s|’s|')$", "", folded).strip()
+        if folded.startswith("the "):
+            folded = folded[4:]
+        return self.groups.get(folded) or self.groups.get("the " + folded)
+
+    def _group_or_demonym(self, text: str) -> str | None:
+        group = self.group_of(text)
+        if group:
+            return group
+        hit = DEMONYMS.get(fold(text))
+        return hit[0] if hit else None
+
+    def known(self, actor_id: str, day: date | None, mention: str, how: str) -> Speaker:
+        """A Speaker for a codebook actor, with the group it spoke for on `day`."""
+        entry = self._entries[actor_id]
+        actor = Actor(id=entry.id, name=entry.name, kind=entry.kind)
+        return Speaker(actor, entry.group_on(day), mention, how)
+
+    def resolve(self, head: Token, day: date | None, ctx: Context, mentions) -> Speaker | None:
+        """The actor named by the noun phrase headed by `head`, or None when it names nobody."""
+        if head.dep_ in ("nsubj", "nsubjpass", "pobj") and head.lower_ in ("who", "which", "that"):
+            head = head.head.head if head.head.dep_ == "relcl" else head
+        core = _core(head)
+        text = head.doc.text[core[0].idx:core[-1].idx + len(core[-1])]
+        lower = head.lower_
+        if lower in PRONOUNS and head.pos_ == "PRON":
+            return self._pronoun(lower, ctx, text)
+        speaker = self._by_mention(head, core, day, mentions, text)
+        if speaker is None:
+            # "The opposition leader, Friedrich Merz, said": the apposition names the speaker.
+            for child in head.children:
+                if child.dep_ == "appos":
+                    speaker = self._by_mention(child, _core(child), day, mentions, text)
+                    if speaker:
+                        break
+        if speaker is None:
+            speaker = self._by_title(head, core, day, ctx, text)
+        if speaker is None:
+            speaker = self._by_surname(head, core, day, ctx, text)
+        if speaker is None:
+            speaker = self._unknown(head, core, day, text)
+        return speaker
+
+    def _by_mention(self, head, core, day, mentions, text) -> Speaker | None:
+        lo, hi = core[0].i, core[-1].i + 1
+        best = None
+        for span, kind, target in mentions:
+            if span.start < lo or span.end > hi:
+                continue
+            covers_head = span.start <= head.i < span.end
+            entry = self._entries.get(target) if kind in ("name", "metonym") else None
+            if kind == "name" and entry and entry.kind == "person":
+                return self.known(target, day, text, "name")
+            if covers_head and kind == "name":
+                best = self.known(target, day, text, "group")
+            elif covers_head and kind == "metonym":
+                best = self.known(target, day, text, "metonym")
+            elif covers_head and kind == "office":
+                group, office = target.split("|", 1)
+                holders = self.codebook.holders(group, office, day)
+                if len(holders) == 1:
+                    best = self.known(holders[0].id, day, text, "office")
+        if best is None and head.lower_ in SPOKES_NOUNS:
+            for span, kind, target in mentions:
+                entry = self._entries.get(target)
+                if lo <= span.start and span.end <= hi and entry and entry.kind == "group":
+                    return self.known(target, day, text, "spokes")
+        return best
+
+    def _modifier_group(self, core: list[Token]) -> str | None:
+        for tok in core:
+            if tok.dep_ in ("poss", "amod", "compound", "nmod") or tok.tag_ == "NNP":
+                group = self._group_or_demonym(tok.text)
+                if group:
+                    return group
+        # multiword modifiers: "the United States'", "Downing Street"
+        words = [t.text for t in core if t.dep_ != "case"]
+        for n in (3, 2):
+            for i in range(len(words) - n + 1):
+                group = self.group_of(" ".join(words[i:i + n]))
+                if group:
+                    return group
+        return None
+
+    def _by_title(self, head, core, day, ctx, text) -> Speaker | None:
+        """Role-only mentions: "Germany's chancellor", "the Russian president", "the president"."""
+        title_words = [t for t in core if t.lower_ not in _DETS and t.dep_ not in ("poss", "case")
+                       and self._group_or_demonym(t.text) is None]
+        title = fold(" ".join(t.text for t in title_words))
+        office = self.offices.get(title)
+        if office is None:
+            if head.lower_ in SPOKES_NOUNS:
+                group = self._modifier_group(core)
+                if group and self.codebook.actor(group):
+                    return self.known(group, day, text, "spokes")
+            return None
+        group = self._modifier_group(core)
+        if group:
+            holders = self.codebook.holders(group, office, day)
+            if len(holders) == 1:
+                return self.known(holders[0].id, day, text, "title")
+            return None
+        # No group given: the person last named who held this office on the day.
+        for key in reversed(list(ctx.named)):
+            entry = self._entries.get(key)
+            if entry and entry.kind == "person" and any(
+                    r.office == office and r.holds_on(day) for r in entry.roles):
+                return self.known(key, day, text, "title")
+        return None
+
+    def _by_surname(self, head, core, day, ctx, text) -> Speaker | None:
+        if head.pos_ != "PROPN":
+            return None
+        key = fold(head.text)
+        if key in ctx.surnames:
+            actor_id = ctx.surnames[key]
+            if actor_id in self._entries:
+                return self.known(actor_id, day, text, "surname")
+            previous = ctx.named.get(actor_id)
+            return replace(previous, mention=text, how="surname") if previous else None
+        candidates = self.surnames.get(key, [])
+        live = [c for c in candidates if self._entries[c].group_on(day) is not None] or candidates
+        if len(live) == 1:
+            return self.known(live[0], day, text, "surname")
+        return None
+
+    def _unknown(self, head, core, day, text) -> Speaker | None:
+        """A speaker the codebook lacks: a PERSON with its title, or an ORG/GPE as a group."""
+        ent = head.ent_type_
+        if head.lower_ in TITLE_WORDS or fold(head.text) in self.offices:
+            return None
+        if ent == "PERSON" or (head.pos_ == "PROPN" and _looks_like_name(core, head)):
+            name_toks = self._name_run(core, head)
+            first = name_toks[0].i
+            name = head.doc.text[name_toks[0].idx:head.idx + len(head)]
+            title_toks = [t for t in core if t.i < first and t.lower_ not in _DETS
+                          and t.dep_ not in ("poss", "case", "punct")]
+            group = None
+            title_words = []
+            for tok in title_toks:
+                found = self._group_or_demonym(tok.text) if group is None else None
+                if found:
+                    group = found
+                else:
+                    title_words.append(tok.text)
+            title = " ".join(title_words) or None
+            if title is None and len(name.split()) < 2:
+                return None  # a bare unknown surname is too thin to stand as an actor
+            actor = Actor(id=f"person:{slugify(name)}", name=name, kind="person",
+                          group_id=group, title=title, known=False)
+            return Speaker(actor, group, text, "unknown")
+        if ent in ("ORG", "GPE", "NORP") and head.pos_ == "PROPN":
+            name = " ".join(t.text for t in core if t.ent_type_ == ent and t.dep_ != "case")
+            name = re.sub(r"^the\s+", "", name, flags=re.I).strip() or head.text
+            group = self._group_or_demonym(name)
+            if group and self.codebook.actor(group):
+                return self.known(group, day, text, "group")
+            actor = Actor(id=f"group:{slugify(name)}", name=name, kind="group", known=False)
+            return Speaker(actor, actor.id, text, "unknown")
+        return None
+
+    def _name_run(self, core: list[Token], head: Token) -> list[Token]:
+        """The name's own tokens: back from the head over names and particles, up to the title."""
+        run = [head]
+        for tok in reversed([t for t in core if t.i < head.i]):
+            if tok.i != run[0].i - 1:
+                break
+            word = tok.lower_
+            particle = word in NAME_PARTICLES and tok.ent_type_ == "PERSON"
+            if not (tok.pos_ == "PROPN" or particle or tok.ent_type_ == "PERSON"):
+                break
+            if word in TITLE_WORDS or fold(tok.text) in self.offices or self._group_or_demonym(tok.text):
+                break
+            run.insert(0, tok)
+        while len(run) > 1 and run[0].lower_ in NAME_PARTICLES:
+            run.pop(0)
+        return run
+
+    def _pronoun(self, pronoun: str, ctx: Context, text: str) -> Speaker | None:
+        """he/she: the latest speaker or subject of a compatible gender; they: the latest group."""
+        want = PRONOUNS[pronoun]
+        for speaker in reversed(ctx.recent):
+            if want is None:
+                if speaker.actor.kind == "group":
+                    return replace(speaker, mention=text, how="pronoun")
+                continue
+            if speaker.actor.kind != "person":
+                continue
+            known_gender = ctx.gender.get(speaker.actor.id)
+            if known_gender and known_gender != want:
+                continue
+            ctx.gender[speaker.actor.id] = want
+            return replace(speaker, mention=text, how="pronoun")
+        return None
+
+
+def _core(head: Token) -> list[Token]:
+    """The noun phrase's core: the head with its left modifiers (no clauses or appositions)."""
+    keep = {"compound", "amod", "det", "poss", "case", "nmod", "nummod", "flat", "punct", "npadvmod"}
+    tokens = [head]
+    stack = [c for c in head.lefts]
+    while stack:
+        tok = stack.pop()
+        if tok.dep_ in keep and not (tok.dep_ == "punct" and tok.text not in ".-"):
+            tokens.append(tok)
+            stack.extend(tok.lefts)
+            if tok.dep_ in ("poss", "compound", "nmod"):
+                stack.extend(c for c in tok.rights if c.dep_ in ("case", "compound", "flat"))
+    tokens.extend(c for c in head.rights if c.dep_ in ("flat", "compound"))
+    tokens.sort(key=lambda t: t.i)
+    # keep a contiguous run ending at the head
+    run = [tokens[-1]] if tokens[-1].i >= head.i else [head]
+    for tok in reversed(tokens[:-1]):
+        if tok.i == run[0].i - 1:
+            run.insert(0, tok)
+        elif tok.i < run[0].i - 1:
+            break
+    return run
+
+
+def _looks_like_name(core: list[Token], head: Token) -> bool:
+    """Two capitalised tokens ending in the head, as in "Kristen Michal", when NER missed it."""
+    caps = [t for t in core if t.i <= head.i and t.text[:1].isupper() and t.is_alpha]
+    return (len(caps) >= 2 and caps[-1].i == head.i and head.lower_ not in TITLE_WORDS
+            and head.ent_type_ not in ("ORG", "GPE", "NORP", "DATE"))

@@ -1,0 +1,274 @@
+"""Statement extraction: sentences attributed to speakers, with quote type, date and confidence."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from etl.attribution import Attribution, SentenceRules, has_content, is_past, quote_is_full
+from etl.codebook_model import Codebook
+from etl.models import Actor, Document, Statement
+from etl.quotes import Quote, find_quotes
+from etl.segment import Span, paragraphs, sentences
+from etl.speakers import Context, Speaker, SpeakerResolver
+from etl.statement_dates import DateCue, find_cues
+
+log = logging.getLogger(__name__)
+
+BASE_CONFIDENCE = {"direct": 0.95, "mixed": 0.9, "indirect": 0.88, "according_to": 0.85, "reported": 0.75}
+
+
+# "KYIV —", "NEWPORT, Wales —", "BRUSSELS (Reuters) -" at the start of an article.
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,30})?(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
+
+
+def _skip_dateline(text: str, para: Span) -> Span:
+    match = _DATELINE.match(text, para.start, para.end)
+    return Span(match.end(), para.end) if match else para
+
+
+@dataclass
+class Sentence:
+    """One sentence of a document, with its paragraph, quotations and (once parsed) spaCy Doc."""
+
+    span: Span
+    para: int
+    quotes: list[Quote]
+    doc: Doc | None = None
+
+
+@dataclass
+class Prepared:
+    """A document cut into sentences, ready for the parser; texts() feeds nlp.pipe."""
+
+    document: Document
+    sentences: list[Sentence]
+
+    def texts(self) -> list[str]:
+        """The sentence texts to parse, in order."""
+        text = self.document.text
+        return [text[s.span.start:s.span.end] for s in self.sentences]
+
+
+@dataclass
+class _Found:
+    statement: Statement
+    speaker: Speaker
+    quote: Quote | None = None
+
+
+@dataclass
+class _DocState:
+    ctx: Context = field(default_factory=Context)
+    dates: dict[str, tuple[date, str]] = field(default_factory=dict)  # actor id -> last dated cue
+    found: dict[int, _Found] = field(default_factory=dict)  # sentence index -> statement
+    quote_owner: dict[int, _Found] = field(default_factory=dict)  # quote start -> attributed statement
+    leadin: dict[int, _Found] = field(default_factory=dict)  # paragraph -> "X wrote on Telegram:"
+
+
+class StatementExtractor:
+    """Finds the statements of a document; parse sentences between prepare() and finish()."""
+
+    def __init__(self, codebook: Codebook, nlp: Language):
+        self.codebook = codebook
+        self.rules = SentenceRules(codebook)
+        self.resolver = SpeakerResolver(codebook, nlp)
+
+    def prepare(self, document: Document) -> Prepared:
+        """Cut the text into paragraphs and sentences and find its quotations."""
+        text = document.text
+        paras = paragraphs(text)
+        quotes = find_quotes(text, paras)
+        out = []
+        for p_index, para in enumerate(paras):
+            if p_index == 0:
+                para = _skip_dateline(text, para)
+            for sent in sentences(text, para):
+                overlapping = [q for q in quotes if q.start < sent.end and q.end > sent.start]
+                out.append(Sentence(sent, p_index, overlapping))
+        return Prepared(document, out)
+
+    def finish(self, prepared: Prepared) -> tuple[list[Statement], list[Actor], dict[str, Doc]]:
+        """Statements from parsed sentences, the new actors they name, and each statement's Doc."""
+        state = _DocState()
+        document = prepared.document
+        pending: list[int] = []
+        for index, sent in enumerate(prepared.sentences):
+            if sent.doc is None:
+                continue
+            if not self._attribute(document, index, sent, state):
+                self._note_subject(document, sent, state)
+                if sent.quotes:
+                    pending.append(index)
+        for index in pending:
+            self._quote_only(document, prepared.sentences, index, state)
+        statements, actors, docs = [], {}, {}
+        for index in sorted(state.found):
+            found = state.found[index]
+            statements.append(found.statement)
+            docs[found.statement.id] = prepared.sentences[index].doc
+            if not found.speaker.actor.known:
+                actors[found.speaker.actor.id] = found.speaker.actor
+        return statements, list(actors.values()), docs
+
+    # --- one sentence -------------------------------------------------------------------
+
+    def _inside_quote(self, sent: Sentence):
+        base = sent.span.start
+
+        def inside(tok) -> bool:
+            pos = base + tok.idx
+            return any(q.start <= pos < q.end for q in sent.quotes)
+        return inside
+
+    def _attribute(self, document: Document, index: int, sent: Sentence, state: _DocState) -> bool:
+        sdoc = sent.doc
+        inside = self._inside_quote(sent)
+        mentions = self.resolver.mentions(sdoc)
+        text = document.text
+        base = sent.span.start
+        own_quotes = [q for q in sent.quotes if q.start >= base]
+        blocked: set[int] = set()  # what an unnamed speaker said is nobody else's statement
+        for att in self.rules.candidates(sdoc, inside):
+            if att.subject.i in att.content or (att.verb is not None and att.verb.i in blocked):
+                continue
+            cue = self._date_cue(document, sent, att)
+            day = cue.day if cue and cue.day else document.published
+            speaker = self.resolver.resolve(att.subject, day, state.ctx, mentions)
+            if speaker is None:
+                if att.verb is not None and att.kind == "speech" and att.verb.dep_ == "ROOT":
+                    return True  # attributed to someone we cannot name: not anyone else's quote
+                blocked.update(att.content)
+                continue
+            verb_end = base + att.verb.idx + len(att.verb) if att.verb is not None else None
+            direct = [q for q in own_quotes if not (q.start <= base + att.subject.idx < q.end)
+                      and quote_is_full(text, q, base, verb_end)]
+            fragments = [q for q in own_quotes if q not in direct and q.end <= sent.span.end]
+            if att.verb is not None and not direct and not fragments and not has_content(att.verb):
+                if text[base:sent.span.end].rstrip().endswith(":"):
+                    state.ctx.note(speaker)
+                    state.leadin[sent.para] = self._found(document, sent, att, speaker, cue, "direct",
+                                                          "colon_leadin", state)
+                    return True
+                continue
+            if att.kind == "according_to":
+                qtype = "according_to"
+            elif direct:
+                qtype = "direct"
+            elif fragments:
+                qtype = "mixed"
+            elif att.kind == "reported" or speaker.by_name:
+                qtype = "reported"
+            else:
+                qtype = "indirect"
+            rule = {"direct": "direct_quote", "mixed": "mixed_quote", "according_to": "according_to",
+                    "reported": "reported_position", "indirect": "speech_verb"}[qtype]
+            found = self._found(document, sent, att, speaker, cue, qtype, rule, state)
+            state.found[index] = found
+            for q in direct:
+                state.quote_owner[q.start] = found
+            state.ctx.note(speaker)
+            return True
+        return False
+
+    def _found(self, document, sent, att: Attribution, speaker: Speaker, cue: DateCue | None,
+               qtype: str, rule: str, state: _DocState) -> _Found:
+        day, date_cue = self._date(document, att, speaker, cue, state)
+        confidence = BASE_CONFIDENCE[qtype] * speaker.confidence
+        start, end = sent.span.start, sent.span.end
+        statement = Statement(
+            doc_id=document.id, start=start, end=end, text=document.text[start:end],
+            actor_id=speaker.actor.id, actor_name=speaker.actor.name, actor_kind=speaker.actor.kind,
+            group_id=speaker.group_id, mention=speaker.mention, cue=att.cue, quote_type=qtype,
+            date=day, date_cue=date_cue, confidence=round(confidence, 3), rule=rule,
+            needs_review=not speaker.actor.known,
+        )
+        return _Found(statement, speaker)
+
+    def _date_cue(self, document: Document, sent: Sentence, att: Attribution) -> DateCue | None:
+        """The date cue of the speech clause: outside quotations and the reported content."""
+        sdoc, base = sent.doc, sent.span.start
+        cues = find_cues(document.text, document.published, base, sent.span.end)
+        content_chars = [(base + sdoc[i].idx, base + sdoc[i].idx + len(sdoc[i])) for i in att.content]
+        anchor = base + (att.verb.idx if att.verb is not None else att.subject.idx)
+        best = None
+        for cue in cues:
+            if any(q.start <= cue.start < q.end for q in sent.quotes):
+                continue
+            if any(s <= cue.start < e for s, e in content_chars):
+                continue
+            if best is None or abs(cue.start - anchor) < abs(best.start - anchor):
+                best = cue
+        return best
+
+    def _date(self, document, att, speaker, cue, state) -> tuple[date | None, str | None]:
+        actor_id = speaker.actor.id
+        if cue is not None and cue.day is not None:
+            state.dates[actor_id] = (cue.day, cue.text)
+            return cue.day, cue.text
+        # A past-tense report with no cue happened when this speaker last did something dated.
+        if att.verb is not None and is_past(att.verb) and actor_id in state.dates:
+            return state.dates[actor_id]
+        return document.published, None
+
+    def _note_subject(self, document: Document, sent: Sentence, state: _DocState) -> None:
+        """A sentence with no statement still makes its subject the likely antecedent of "he"."""
+        sdoc = sent.doc
+        roots = [t for t in sdoc if t.dep_ == "ROOT"]
+        if not roots:
+            return
+        subjects = [c for c in roots[0].children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects:
+            return
+        cue = self._date_cue(document, sent, Attribution(subjects[0], roots[0], roots[0].text, "other",
+                                                         frozenset(t.i for c in roots[0].children
+                                                                   if c.dep_ in ("ccomp", "advcl")
+                                                                   for t in c.subtree)))
+        day = cue.day if cue and cue.day else document.published
+        mentions = self.resolver.mentions(sdoc)
+        speaker = self.resolver.resolve(subjects[0], day, state.ctx, mentions)
+        if speaker is None or not speaker.actor.known and speaker.actor.kind == "group":
+            return
+        state.ctx.note(speaker)
+        if cue is not None and cue.day is not None:
+            state.dates[speaker.actor.id] = (cue.day, cue.text)
+
+    # --- quotations without their own attribution ---------------------------------------
+
+    def _quote_only(self, document: Document, sents: list[Sentence], index: int, state: _DocState) -> None:
+        sent = sents[index]
+        owner, rule, factor = None, "", 1.0
+        for q in sent.quotes:
+            if q.start in state.quote_owner:
+                owner, rule, factor = state.quote_owner[q.start], "quote_span", 0.95
+                break
+        if owner is None:
+            prev = state.found.get(index - 1)
+            quoted = sum(min(q.end, sent.span.end) - max(q.start, sent.span.start) for q in sent.quotes)
+            mostly_quote = quoted >= 0.6 * (sent.span.end - sent.span.start)
+            if prev and sents[index - 1].para == sent.para and mostly_quote:
+                owner, rule, factor = prev, "quote_follows", 0.85
+            elif sent.para - 1 in state.leadin and mostly_quote and index > 0 \
+                    and sents[index - 1].para == sent.para - 1:
+                owner, rule, factor = state.leadin[sent.para - 1], "colon_leadin", 0.9
+        if owner is None or owner.statement is None:
+            return
+        base = owner.statement
+        start, end = sent.span.start, sent.span.end
+        statement = Statement(
+            doc_id=document.id, start=start, end=end, text=document.text[start:end],
+            actor_id=base.actor_id, actor_name=base.actor_name, actor_kind=base.actor_kind,
+            group_id=base.group_id, mention=base.mention, cue=base.cue, quote_type="direct",
+            date=base.date, date_cue=base.date_cue,
+            confidence=round(BASE_CONFIDENCE["direct"] * owner.speaker.confidence * factor, 3),
+            rule=rule, needs_review=base.needs_review,
+        )
+        found = _Found(statement, owner.speaker)
+        state.found[index] = found
+        for q in sent.quotes:
+            state.quote_owner.setdefault(q.start, found)
