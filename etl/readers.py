@@ -153,8 +153,10 @@ def read_feed(data: bytes, origin: str, *, declared: str | None = None) -> ReadR
     decode_bytes(data, origin, declared=declared or _xml_encoding(data))
     headers = {"content-type": f"application/xml; charset={declared}"} if declared else None
     parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True, resolve_relative_uris=False)
-    entries = parsed.get("entries") or []
     reason = _bozo_reason(parsed)
+    entries = parsed.get("entries") or []
+    if reason:  # a truncated feed can leave a husk of an item with neither title nor text
+        entries = [e for e in entries if e.get("title") or _entry_body(e).strip()]
     if not entries:
         if reason:
             raise InputError(origin, f"malformed feed: {reason}")
@@ -199,8 +201,9 @@ def _bozo_reason(parsed) -> str | None:
     exc = parsed.get("bozo_exception")
     if isinstance(exc, feedparser.CharacterEncodingOverride):
         return None  # feedparser decoded with another encoding than declared, and did so successfully
-    reason = getattr(exc, "getMessage", lambda: str(exc))()
-    return str(reason) or type(exc).__name__
+    if hasattr(exc, "getMessage") and hasattr(exc, "getLineNumber"):  # expat's SAXParseException
+        return f"{exc.getMessage()} at line {exc.getLineNumber()}, column {exc.getColumnNumber()}"
+    return str(exc) or type(exc).__name__
 
 
 def _xml_encoding(data: bytes) -> str | None:
