@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 NO_DATE_WARNING = "no publication date found"
 _FEED_FORMATS = ("rss", "atom")
+_ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\v\f]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u2039": "'", "\u203a": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
@@ -27,8 +29,13 @@ _QUOTES = str.maketrans({
 
 
 def clean_text(text: str) -> str:
-    """Normalise line endings to \\n, strip trailing spaces, at most one blank line in a row, NFC."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Normalise line endings to \\n, strip trailing spaces, at most one blank line in a row, NFC.
+
+    Unicode spaces (no-break, thin) become plain spaces; soft hyphens, zero-width characters and
+    stray control characters are removed, since they hide words from matching.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _INVISIBLE.sub("", _ODD_SPACE.sub(" ", text))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return unicodedata.normalize("NFC", text).strip("\n").rstrip()

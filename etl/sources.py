@@ -114,7 +114,7 @@ def _walk(folder: str) -> Iterator[InputRef | InputError]:
         child = os.path.join(folder, name)
         found = True
         if os.path.islink(child) and os.path.isdir(child):
-            yield InputError(child, "symbolic link to a folder (not followed)")
+            yield InputError(child, "symbolic link to a folder (skipped, not followed)")
             continue
         yield from _discover_path(child)
     if not found:

@@ -151,8 +151,9 @@ def test_same_article_from_two_feeds_has_one_id():
 
 
 def test_clean_text_normalises_layout_but_not_quotes():
-    raw = "  Line one   \r\nline two\t\r\n\r\n\r\n\r\nCafe\u0301 «mot» ‘x’\n\n\n"
-    assert clean_text(raw) == "  Line one\nline two\n\nCafé «mot» ‘x’"
+    raw = "  Line one   \r\nline two\t\r\n\r\n\r\n\r\nCafe\u0301 «\u202fmot\u202f» ‘x’\n\n\n"
+    assert clean_text(raw) == "  Line one\nline two\n\nCafé « mot » ‘x’"
+    assert clean_text("mem\u00adber\u200bship\x07 of\u00a0NATO\u2028next") == "membership of NATO\nnext"
     assert text_id("Café «mot»") == text_id('CAFÉ   "mot"')
 
 
