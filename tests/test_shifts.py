@@ -244,3 +244,45 @@ def test_cli_table_options_and_errors(cli_db, tmp_path):
     assert result.exit_code == 2 and "is not a date" in result.output
     result = invoke(["shifts", "--db", str(tmp_path / "missing.db")])
     assert result.exit_code == 1 and "no such database" in result.output
+
+
+# --- evaluate-shifts ------------------------------------------------------------------------
+
+
+LABELS = """\
+shifts:
+  - {actor: United States, actor_kind: group, topic: nato_membership, from: support, to: oppose,
+     window: [2025-02-01, 2025-03-31]}
+  - {actor: Pete Hegseth, actor_kind: person, topic: troop_deployment, from: neutral, to: oppose,
+     window: [2025-01-01, 2025-12-31]}
+  - {actor: Nobody, actor_kind: alien, topic: nato_membership, from: support, to: maybe, window: [2025-01-01]}
+stable:
+  - {actor: Lloyd Austin, actor_kind: person, topic: burden_sharing, stance: support}
+"""
+
+
+def test_evaluate_shifts(cli_db, us_db, tmp_path):
+    for day, stance in [("2021-05-01", "support"), ("2021-06-01", "support"), ("2023-01-01", "oppose"),
+                        ("2023-02-01", "oppose")]:
+        us_db.say("austin", day, "burden_sharing", stance)  # false alarms: his line (stable) and his group's
+    labels = tmp_path / "shifts.yaml"
+    labels.write_text(LABELS, encoding="utf-8")
+    missing = tmp_path / "nope.yaml"
+    result = invoke(["evaluate-shifts", "--db", str(cli_db), "--labels", str(labels), "--labels", str(missing)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "labeled shifts 2, stable lines 1, detected 3" in out
+    assert "precision 0.33  recall 0.50  precision on labeled lines 0.50" in out
+    assert "+ United States (group) nato_membership: support -> oppose in 2025-02-01..2025-03-31 <- 2025-02-12" in out
+    assert "- Pete Hegseth (person) troop_deployment: neutral -> oppose" in out
+    assert "! Lloyd Austin (person) burden_sharing: support -> oppose on 2023-01-01" in out and "[labeled stable]" in out
+    assert "! United States (group) burden_sharing: support -> oppose on 2023-01-01" in out
+    assert f"{missing}: cannot read labels" in out
+    assert "shifts #3: actor_kind must be person or group" in out and "shifts #3: to must be one of" in out
+
+    result = invoke(["evaluate-shifts", "--db", str(cli_db), "--labels", str(labels), "--format", "json"])
+    data = json.loads(result.output)
+    assert (data["recall"], len(data["false_alarms"]), len(data["false_alarms_on_stable"])) == (0.5, 2, 1)
+
+    result = invoke(["evaluate-shifts", "--db", str(cli_db), "--labels", str(missing)])
+    assert result.exit_code == 1 and "no usable shift labels" in result.output
