@@ -281,7 +281,7 @@ def test_evaluate_shifts(cli_db, us_db, tmp_path):
     assert "shifts #3: actor_kind must be person or group" in out and "shifts #3: to must be one of" in out
 
     result = invoke(["evaluate-shifts", "--db", str(cli_db), "--labels", str(labels), "--format", "json"])
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert (data["recall"], len(data["false_alarms"]), len(data["false_alarms_on_stable"])) == (0.5, 2, 1)
 
     result = invoke(["evaluate-shifts", "--db", str(cli_db), "--labels", str(missing)])
