@@ -114,11 +114,17 @@ def _guess_encoding(data: bytes) -> str | None:
     its odd-looking words and break ties towards cp1252/Latin-1, the usual legacy encodings of
     English-language news.
     """
+    sample = data[:SCORE_BYTES]
+    try:
+        if _garbled_words(sample.decode("cp1252")) == 0:
+            data.decode("cp1252")
+            return "cp1252"  # the common case, without the cost of a full charset search
+    except UnicodeDecodeError:
+        pass
     candidates: list[str] = list(_PREFERRED_SINGLE_BYTE)
     for match in from_bytes(data):
         if match.encoding not in candidates:
             candidates.append(match.encoding)
-    sample = data[:SCORE_BYTES]
     scored = []
     for rank, name in enumerate(candidates):
         try:
