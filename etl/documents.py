@@ -54,7 +54,7 @@ def to_document(raw: RawArticle, *, date_override: date | None = None,
     title, url, source = raw.title, raw.url, raw.source
     meta_dates = [raw.published] if raw.published else []
     if raw.fmt == "html":
-        page = page_text(raw.body, raw.origin)
+        page = page_text(raw.body, raw.origin, url=raw.url)
         text = page.text
         title = title or page.title
         url = url or page.url

@@ -26,6 +26,7 @@ _BLOCK_TAGS = frozenset({
     "address", "hr",
 })
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "template", "svg"})
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _PARA = "\x00P"  # sentinels that survive whitespace collapsing
 _LINE = "\x00L"
 
@@ -41,7 +42,7 @@ class PageText:
     sitename: str | None
 
 
-def page_text(page: str, origin: str) -> PageText:
+def page_text(page: str, origin: str, *, url: str | None = None) -> PageText:
     """Main text of an HTML page (navigation, banners, asides, footers removed); InputError if there is none."""
     try:
         tree = lxml_html.document_fromstring(page)
@@ -50,8 +51,10 @@ def page_text(page: str, origin: str) -> PageText:
     for node in list(tree.iter()):
         if isinstance(node.tag, str) and node.getparent() is not None and _is_consent(node):
             node.drop_tree()
-    xml = trafilatura.extract(tree, output_format="xml", with_metadata=True, include_comments=False,
-                              include_tables=False, include_images=False, deduplicate=False)
+    # No extensive date search: it takes dates from the article body ("talks began on 3 March").
+    xml = trafilatura.extract(tree, url=url, output_format="xml", with_metadata=True, include_comments=False,
+                              include_tables=False, include_images=False, deduplicate=False,
+                              date_extraction_params=_DATE_PARAMS)
     if not xml:
         raise InputError(origin, "no article text found")
     doc = etree.fromstring(xml.encode("utf-8"))

@@ -167,3 +167,11 @@ def test_html_with_no_article_text_is_an_error():
 def test_source_falls_back_to_host_for_urls():
     raw = RawArticle(origin="https://news.example.org/feed#2", body="Some text.", fmt="rss")
     assert to_document(raw).source == "news.example.org"
+
+
+def test_html_date_is_not_taken_from_the_article_body():
+    page = ("<html><head><title>Talks end</title></head><body><article><p>The talks, which began on 3 March 2022 in"
+            " Antalya, ended without agreement. The minister said that both delegations had rejected the ceasefire"
+            " proposals and would meet again.</p></article></body></html>")
+    doc = to_document(RawArticle(origin="talks.html", body=page, fmt="html"))
+    assert (doc.published, doc.date_source) == (None, "none")
