@@ -22,6 +22,7 @@ _FENCE = "---"
 _FENCE_CLOSERS = ("---", "...")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
 _HTML_START = re.compile(r"\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE | re.DOTALL)
 
 
@@ -106,6 +107,11 @@ def read_html(data: bytes, origin: str, *, url: str | None = None, declared: str
 def looks_like_html(data: bytes) -> bool:
     """True when the bytes start like an HTML document rather than XML feed markup."""
     return bool(_HTML_START.match(data[:2048].decode("ascii", errors="ignore")))
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """True when an RSS, RDF or Atom root element opens near the start."""
+    return bool(_FEED_ROOT.search(data[:4096]))
 
 
 def read_jsonl(data: bytes, origin: str) -> ReadResult:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from etl import __version__
 from etl.errors import InputError
-from etl.readers import ReadResult, looks_like_html, read_feed, read_html, read_jsonl, read_text
+from etl.readers import ReadResult, looks_like_feed, looks_like_html, read_feed, read_html, read_jsonl, read_text
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def _too_large(size: int, limit: int) -> str:
 
 def _read_url(url: str, *, timeout: float, max_bytes: int) -> ReadResult:
     data, final_url, content_type, charset = fetch(url, timeout=timeout, max_bytes=max_bytes)
-    if "html" in content_type or looks_like_html(data):
+    if looks_like_html(data) or ("html" in content_type and not looks_like_feed(data)):
         # A web page rather than a feed: one article.
         return ReadResult(articles=[read_html(data, url, url=final_url, declared=charset)])
     return read_feed(data, url, declared=charset)

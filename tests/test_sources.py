@@ -253,6 +253,13 @@ def test_url_serving_an_html_page_is_one_article(http_server, fixtures_dir):
     assert raw.fmt == "html" and raw.origin == url and raw.url == url
 
 
+def test_feed_served_as_text_html_is_still_a_feed(http_server, fixtures_dir):
+    url = http_server.add("/rss", body=(fixtures_dir / "rss_description_only.xml").read_bytes(),
+                          content_type="text/html; charset=utf-8")
+    (raw,) = read_input(next(iter(discover([url]))), timeout=5).articles
+    assert raw.fmt == "rss" and raw.origin == f"{url}#1"
+
+
 def test_oversized_response_is_refused(http_server):
     url = http_server.add("/huge", body=b"<rss>" + b"x" * 5000)
     with pytest.raises(InputError, match="response too large"):
