@@ -120,3 +120,42 @@ def add_tag(db: Database, statement_id: str, topic_id: str, stance: str, analyst
         )
         _log_override(db, statement_id, tag_id, "correct", "topic", None, topic_id, analyst, note)
     return tag_id
+
+
+def _log_actor_review(db: Database, actor_id: str, action: str, merged_into: str | None,
+                      analyst: str, note: str | None) -> None:
+    db.execute(
+        "INSERT INTO actor_reviews (actor_id, action, merged_into, analyst, note, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [actor_id, action, merged_into, analyst, note, now()],
+    )
+
+
+def confirm_actor(db: Database, actor_id: str, analyst: str, note: str | None = None) -> None:
+    """Accept a newly seen actor as a real, distinct speaker (it leaves the review queue)."""
+    analyst = _require_analyst(analyst)
+    if not list(db.query("SELECT 1 FROM actors WHERE id = ?", [actor_id])):
+        raise KeyError(f"no actor {actor_id}")
+    with db.atomic():
+        _log_actor_review(db, actor_id, "confirm", None, analyst, note)
+
+
+def merge_actor(db: Database, actor_id: str, into: str, analyst: str, note: str | None = None) -> int:
+    """A newly seen actor is really another one: re-attribute each of its statements; returns how many."""
+    analyst = _require_analyst(analyst)
+    if actor_id == into:
+        raise ValueError("an actor cannot be merged into itself")
+    if not list(db.query("SELECT 1 FROM actors WHERE id = ?", [into])):
+        raise KeyError(f"no actor {into}")
+    ids = [r["id"] for r in db.query("SELECT id FROM statements WHERE actor_id = ?", [actor_id])]
+    with db.atomic():
+        for statement_id in ids:
+            db.execute(
+                "INSERT INTO statement_overrides (statement_id, actor_id, analyst, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(statement_id) DO UPDATE SET actor_id = excluded.actor_id,"
+                " analyst = excluded.analyst, updated_at = excluded.updated_at",
+                [statement_id, into, analyst, now()],
+            )
+            _log_override(db, statement_id, None, "correct", "actor", actor_id, into, analyst, note)
+        _log_actor_review(db, actor_id, "merge", into, analyst, note)
+    return len(ids)

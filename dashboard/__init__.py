@@ -1,0 +1,1 @@
+"""The Streamlit analyst dashboard: `stance dashboard` serves `dashboard/app.py`."""

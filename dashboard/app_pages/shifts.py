@@ -1,0 +1,52 @@
+"""Shifts: who changed their stance on which topic, with the last statement before and the first after."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, state
+from dashboard.widgets import download, md_escape, source_or_stop
+
+src = source_or_stop()
+st.title("Shifts")
+if not data.shifts_available():
+    st.info("Shift detection not available yet: this page fills in once `etl.shifts` is installed.")
+    st.stop()
+
+lk = data.lookups(src.path, src.stamp)
+actors = {a["id"]: a["name"] for a in lk["actors"]}
+cols = st.columns([2, 3, 2])
+f, _, params = state.filter_widgets(lk, prefix="sh", fields=("topic",), place={"topic": cols[0]})
+wanted = state.url_get("actor")
+if "sh_actor" not in st.session_state:
+    st.session_state["sh_actor"] = wanted if wanted in actors else ""
+actor_id = cols[1].selectbox("Actor", [""] + list(actors), key="sh_actor",
+                             format_func=lambda a: actors.get(a, a) if a else "All actors")
+since_wanted = state.url_get("since")
+if "sh_since" not in st.session_state:
+    st.session_state["sh_since"] = state.iso_date(since_wanted)
+since = cols[2].date_input("Shifts since", key="sh_since", min_value=state.DATE_MIN, max_value=state.DATE_MAX)
+since_iso = since.isoformat() if since else None
+state.sync_url({**params, **({"actor": actor_id} if actor_id else {}), **({"since": since_iso} if since_iso else {})})
+
+try:
+    rows = data.shifts(src.path, src.stamp, f.topic, actor_id or None, since_iso)
+except Exception as exc:  # the detector is another module: report its failure, keep the page up
+    st.error(f"Shift detection failed: {exc}")
+    st.stop()
+
+st.markdown(f"**{len(rows)} shift(s)**")
+if rows:
+    download("Export shifts CSV", src, "shifts", f, key="sh_dl", file_name="shifts.csv", shift_rows=rows)
+for s in rows:
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(s.get('actor'))}** on **{md_escape(s.get('topic'))}**:"
+                    f" {md_escape(s.get('from_stance'))} → {md_escape(s.get('to_stance'))}"
+                    f" — {md_escape(s.get('magnitude'))}, mean score moved {float(s.get('delta') or 0):+.2f}"
+                    f" ({md_escape(s.get('level'))} line; {s.get('before_count')} statements before,"
+                    f" {s.get('after_count')} after)")
+        before, after = st.columns(2)
+        before.markdown(f"*Last before* — {md_escape(s.get('from_date'))}")
+        before.markdown("> " + md_escape(s.get("before_text")))
+        after.markdown(f"*First after* — {md_escape(s.get('shift_date'))}")
+        after.markdown("> " + md_escape(s.get("after_text")))

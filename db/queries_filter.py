@@ -1,0 +1,126 @@
+"""What an analyst is looking at, as one record, and the parameterised SQL that selects it.
+
+The same `ViewFilter` drives the dashboard's charts and tables, the URL of a view and the CSV
+exports, so a view and its export never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+# Statements with analyst corrections applied and rejected ones removed: the statement-level
+# twin of the `effective_tags` view. Columns keep their table names so filters read the same.
+EFFECTIVE_STATEMENTS = """
+    SELECT
+        s.id AS statement_id, s.doc_id,
+        COALESCE(so.actor_id, s.actor_id) AS actor_id,
+        CASE
+            WHEN so.actor_id IS NULL THEN s.group_id
+            WHEN (SELECT kind FROM actors a WHERE a.id = so.actor_id) = 'group' THEN so.actor_id
+            ELSE (SELECT r.group_id FROM actor_roles r
+                  WHERE r.actor_id = so.actor_id
+                    AND (r.start_date IS NULL OR r.start_date <= s.date)
+                    AND (r.end_date IS NULL OR r.end_date >= s.date)
+                  ORDER BY r.start_date DESC LIMIT 1)
+        END AS group_id,
+        s.actor_id AS engine_actor_id, s.mention, s.text, s.start, s.end, s.cue, s.quote_type,
+        s.date, s.date_cue, s.confidence, s.rule, s.needs_review, s.run_id,
+        COALESCE(so.confirmed, 0) AS confirmed,
+        (so.actor_id IS NOT NULL) AS actor_corrected
+    FROM statements s
+    LEFT JOIN statement_overrides so ON so.statement_id = s.id
+    WHERE COALESCE(so.rejected, 0) = 0
+"""
+
+STANCES = ("support", "oppose", "neutral")
+QUOTE_TYPES = ("direct", "indirect", "mixed", "according_to", "reported")
+LEVELS = ("person", "group")
+GRANULARITIES = ("statement", "week", "month")
+
+
+@dataclass(frozen=True)
+class ViewFilter:
+    """Filters shared by charts, tables and exports; empty fields select everything."""
+
+    topic: str | None = None
+    actors: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    level: str = "group"  # "person": one line per actor; "group": one line per group
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+    stances: tuple[str, ...] = ()
+    quote_types: tuple[str, ...] = ()
+    source: str | None = None
+    min_confidence: float = 0.0
+    search: str | None = None  # full-text query over statement text
+
+    def with_(self, **changes) -> "ViewFilter":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def statement_conditions(f: ViewFilter, alias: str = "e") -> tuple[list[str], list]:
+    """WHERE conditions (and their parameters) on an effective statement/tag row `alias`."""
+    from db.queries import fts_query
+
+    where: list[str] = []
+    params: list = []
+    if f.actors:
+        where.append(f"{alias}.actor_id IN ({', '.join('?' for _ in f.actors)})")
+        params.extend(f.actors)
+    if f.groups:
+        where.append(f"{alias}.group_id IN ({', '.join('?' for _ in f.groups)})")
+        params.extend(f.groups)
+    if f.since:
+        where.append(f"{alias}.date >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append(f"{alias}.date <= ?")
+        params.append(f.until)
+    if f.quote_types:
+        where.append(f"{alias}.quote_type IN ({', '.join('?' for _ in f.quote_types)})")
+        params.extend(f.quote_types)
+    if f.min_confidence:
+        where.append(f"{alias}.confidence >= ?")
+        params.append(float(f.min_confidence))
+    if f.source:
+        where.append(f"{alias}.doc_id IN (SELECT id FROM documents WHERE source = ?)")
+        params.append(f.source)
+    if f.search and f.search.strip():
+        where.append(f"{alias}.statement_id IN (SELECT s2.id FROM statements_fts"
+                     " JOIN statements s2 ON s2.rowid = statements_fts.rowid WHERE statements_fts MATCH ?)")
+        params.append(fts_query(f.search))
+    return where, params
+
+
+def tag_conditions(f: ViewFilter, alias: str = "e") -> tuple[list[str], list]:
+    """WHERE conditions on an `effective_tags` row: the statement ones plus topic and stance."""
+    where, params = statement_conditions(f, alias)
+    if f.topic:
+        where.append(f"{alias}.topic_id = ?")
+        params.append(f.topic)
+    if f.stances:
+        where.append(f"{alias}.stance IN ({', '.join('?' for _ in f.stances)})")
+        params.extend(f.stances)
+    return where, params
+
+
+def topic_stance_exists(f: ViewFilter, alias: str = "e") -> tuple[list[str], list]:
+    """For statement rows: keep those with an effective tag matching the topic/stance filter."""
+    inner: list[str] = []
+    params: list = []
+    if f.topic:
+        inner.append("t.topic_id = ?")
+        params.append(f.topic)
+    if f.stances:
+        inner.append(f"t.stance IN ({', '.join('?' for _ in f.stances)})")
+        params.extend(f.stances)
+    if not inner:
+        return [], []
+    return ([f"EXISTS (SELECT 1 FROM effective_tags t WHERE t.statement_id = {alias}.statement_id"
+             f" AND {' AND '.join(inner)})"], params)
+
+
+def where_sql(conditions: list[str]) -> str:
+    """`WHERE a AND b`, or nothing."""
+    return (" WHERE " + " AND ".join(conditions)) if conditions else ""

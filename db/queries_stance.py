@@ -1,0 +1,144 @@
+"""Stance reads for charts and exports: points, period means, latest positions. Corrections applied."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from sqlite_utils import Database
+
+from db.queries_filter import ViewFilter, tag_conditions, where_sql
+
+# Excerpt length shown in hovers and tables; the detail view shows the whole text.
+EXCERPT_CHARS = 220
+
+
+def series_expr(level: str, alias: str = "e") -> str:
+    """The column a chart line follows: the actor (person level) or their group (group level).
+
+    A person with no known group keeps a line of their own at group level rather than vanishing.
+    """
+    if level == "person":
+        return f"{alias}.actor_id"
+    return f"COALESCE({alias}.group_id, {alias}.actor_id)"
+
+
+def period_expr(granularity: str, alias: str = "e") -> str:
+    """SQL for the first day of a statement's week (Monday) or month."""
+    if granularity == "week":
+        return f"date({alias}.date, '-6 days', 'weekday 1')"
+    if granularity == "month":
+        return f"strftime('%Y-%m-01', {alias}.date)"
+    raise ValueError(f"unknown granularity {granularity!r} (week or month)")
+
+
+def _points_sql(f: ViewFilter) -> tuple[str, list]:
+    where, params = tag_conditions(f)
+    where.append("e.date IS NOT NULL")
+    series = series_expr(f.level)
+    sql = (
+        f"SELECT e.date, {series} AS series_id, COALESCE(sa.name, {series}) AS series,"
+        " e.actor_id, COALESCE(a.name, e.actor_id) AS actor, e.group_id, g.name AS group_name,"
+        " e.topic_id, e.stance, e.score, e.confidence, e.quote_type, e.target,"
+        f" substr(e.text, 1, {EXCERPT_CHARS}) AS excerpt, d.source, d.url, d.title,"
+        " e.statement_id, e.tag_id, e.cue, e.codebook_version, e.corrected"
+        " FROM effective_tags e"
+        " JOIN documents d ON d.id = e.doc_id"
+        " LEFT JOIN actors a ON a.id = e.actor_id"
+        " LEFT JOIN actors g ON g.id = e.group_id"
+        f" LEFT JOIN actors sa ON sa.id = {series}"
+        + where_sql(where)
+    )
+    return sql, params
+
+
+def stance_points(db: Database, f: ViewFilter, *, limit: int = 5000) -> list[dict]:
+    """One row per stance point (statement x topic) in date order; the newest `limit` if more."""
+    sql, params = _points_sql(f)
+    rows = list(db.query(f"SELECT * FROM ({sql} ORDER BY e.date DESC, e.tag_id LIMIT ?)"
+                         " ORDER BY date, tag_id", [*params, limit]))
+    return rows
+
+
+def iter_stance_points(db: Database, f: ViewFilter) -> Iterator[dict]:
+    """Every stance point in date order, streamed from the cursor (for exports)."""
+    sql, params = _points_sql(f)
+    yield from db.query(sql + " ORDER BY e.date, e.tag_id", params)
+
+
+def stance_point_count(db: Database, f: ViewFilter) -> int:
+    """How many stance points the filter selects."""
+    where, params = tag_conditions(f)
+    where.append("e.date IS NOT NULL")
+    return next(db.query("SELECT COUNT(*) AS n FROM effective_tags e" + where_sql(where), params))["n"]
+
+
+def _aggregate_sql(f: ViewFilter, granularity: str) -> tuple[str, list]:
+    where, params = tag_conditions(f)
+    where.append("e.date IS NOT NULL")
+    series = series_expr(f.level)
+    period = period_expr(granularity)
+    sql = (
+        f"SELECT {period} AS period, {series} AS series_id, COALESCE(sa.name, {series}) AS series,"
+        " e.topic_id, ROUND(AVG(e.score), 4) AS mean_score, COUNT(*) AS n,"
+        " SUM(e.stance = 'support') AS n_support, SUM(e.stance = 'oppose') AS n_oppose,"
+        " SUM(e.stance = 'neutral') AS n_neutral, MIN(e.date) AS first_date, MAX(e.date) AS last_date"
+        " FROM effective_tags e"
+        f" LEFT JOIN actors sa ON sa.id = {series}"
+        + where_sql(where)
+        + " GROUP BY period, series_id, e.topic_id"
+    )
+    return sql, params
+
+
+def stance_aggregates(db: Database, f: ViewFilter, granularity: str) -> list[dict]:
+    """Mean stance score per week or month, per line (actor or group) and topic, in period order."""
+    sql, params = _aggregate_sql(f, granularity)
+    return list(db.query(sql + " ORDER BY period, series_id, topic_id", params))
+
+
+def iter_stance_aggregates(db: Database, f: ViewFilter, granularity: str) -> Iterator[dict]:
+    """Period means streamed from the cursor (for exports)."""
+    sql, params = _aggregate_sql(f, granularity)
+    yield from db.query(sql + " ORDER BY period, series_id, topic_id", params)
+
+
+def latest_stances(db: Database, f: ViewFilter, *, max_series: int = 30) -> list[dict]:
+    """Each line's latest stance per topic: mean score on its last day with a statement.
+
+    Lines are the `max_series` actors (or groups) with the most stance points.
+    """
+    where, params = tag_conditions(f.with_(topic=None))
+    where.append("e.date IS NOT NULL")
+    series = series_expr(f.level)
+    sql = f"""
+        WITH pts AS (
+            SELECT {series} AS series_id, e.topic_id, e.date, e.score FROM effective_tags e
+            {where_sql(where)}
+        ),
+        top AS (SELECT series_id FROM pts GROUP BY series_id ORDER BY COUNT(*) DESC, series_id LIMIT ?),
+        last AS (
+            SELECT series_id, topic_id, MAX(date) AS date FROM pts
+            WHERE series_id IN (SELECT series_id FROM top) GROUP BY series_id, topic_id
+        )
+        SELECT l.series_id, COALESCE(a.name, l.series_id) AS series, l.topic_id,
+               COALESCE(t.label, l.topic_id) AS topic, l.date,
+               ROUND(AVG(p.score), 4) AS score, COUNT(*) AS n
+        FROM last l
+        JOIN pts p ON p.series_id = l.series_id AND p.topic_id = l.topic_id AND p.date = l.date
+        LEFT JOIN actors a ON a.id = l.series_id
+        LEFT JOIN topics t ON t.id = l.topic_id
+        GROUP BY l.series_id, l.topic_id
+        ORDER BY series, l.topic_id
+    """
+    return list(db.query(sql, [*params, max_series]))
+
+
+def topic_summary(db: Database) -> list[dict]:
+    """Per topic: label, proposition, stance points, statements, actors, first and last date."""
+    return list(db.query("""
+        SELECT t.id AS topic_id, t.label, t.proposition,
+               COUNT(e.tag_id) AS points, COUNT(DISTINCT e.statement_id) AS statements,
+               COUNT(DISTINCT e.actor_id) AS actors, MIN(e.date) AS first_date, MAX(e.date) AS last_date
+        FROM topics t LEFT JOIN effective_tags e ON e.topic_id = t.id
+        GROUP BY t.id ORDER BY t.id
+    """))

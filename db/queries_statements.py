@@ -1,0 +1,162 @@
+"""Statement reads: filtered pages, one statement's evidence, exports, the review queue and its audit log."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from sqlite_utils import Database
+
+from db.queries_filter import (EFFECTIVE_STATEMENTS, ViewFilter, statement_conditions, tag_conditions,
+                               topic_stance_exists, where_sql)
+from db.queries_stance import EXCERPT_CHARS
+
+# Below this confidence a statement (or one of its tags) goes to the review queue.
+REVIEW_THRESHOLD = 0.6
+
+
+def _statement_where(f: ViewFilter) -> tuple[str, list]:
+    where, params = statement_conditions(f)
+    extra, extra_params = topic_stance_exists(f)
+    return where_sql(where + extra), params + extra_params
+
+
+def statements_page(db: Database, f: ViewFilter, *, limit: int = 50, offset: int = 0) -> list[dict]:
+    """One page of statements (newest first) with actor, group, topics and source; never the whole table."""
+    where, params = _statement_where(f)
+    sql = f"""
+        SELECT e.statement_id, e.date, e.actor_id, COALESCE(a.name, e.actor_id) AS actor,
+               e.group_id, g.name AS group_name, e.quote_type, e.cue, ROUND(e.confidence, 3) AS confidence,
+               substr(e.text, 1, {EXCERPT_CHARS}) AS excerpt,
+               (SELECT group_concat(t.topic_id || ':' || t.stance, ', ') FROM effective_tags t
+                 WHERE t.statement_id = e.statement_id) AS stances,
+               d.source, d.title, d.url, e.doc_id, e.needs_review, e.confirmed, e.actor_corrected
+        FROM ({EFFECTIVE_STATEMENTS}) e
+        JOIN documents d ON d.id = e.doc_id
+        LEFT JOIN actors a ON a.id = e.actor_id
+        LEFT JOIN actors g ON g.id = e.group_id
+        {where}
+        ORDER BY e.date IS NULL, e.date DESC, e.statement_id
+        LIMIT ? OFFSET ?
+    """
+    return list(db.query(sql, [*params, int(limit), int(offset)]))
+
+
+def statement_count(db: Database, f: ViewFilter) -> int:
+    """How many statements the filter selects."""
+    where, params = _statement_where(f)
+    return next(db.query(f"SELECT COUNT(*) AS n FROM ({EFFECTIVE_STATEMENTS}) e {where}", params))["n"]
+
+
+def iter_statement_rows(db: Database, f: ViewFilter) -> Iterator[dict]:
+    """Statements x their effective tags (untagged statements once, unless a topic/stance is set), streamed."""
+    where, params = statement_conditions(f)
+    t_where, t_params = tag_conditions(f.with_(actors=(), groups=(), since=None, until=None, quote_types=(),
+                                               min_confidence=0.0, source=None, search=None), "t")
+    join = "JOIN" if (f.topic or f.stances) else "LEFT JOIN"
+    on = " AND ".join(["t.statement_id = e.statement_id"] + t_where)
+    sql = f"""
+        SELECT e.statement_id, e.date, e.actor_id, COALESCE(a.name, e.actor_id) AS actor,
+               e.group_id, g.name AS group_name, e.quote_type, e.cue AS speech_cue,
+               ROUND(e.confidence, 4) AS statement_confidence,
+               t.topic_id, t.stance, t.score, ROUND(t.confidence, 4) AS stance_confidence,
+               t.cue AS stance_cue, t.target, t.codebook_version,
+               (e.actor_corrected OR COALESCE(t.corrected, 0)) AS corrected,
+               e.text, d.source, d.title, d.url, d.published, e.doc_id
+        FROM ({EFFECTIVE_STATEMENTS}) e
+        JOIN documents d ON d.id = e.doc_id
+        {join} effective_tags t ON {on}
+        LEFT JOIN actors a ON a.id = e.actor_id
+        LEFT JOIN actors g ON g.id = e.group_id
+        {where_sql(where)}
+        ORDER BY e.date IS NULL, e.date, e.statement_id, t.topic_id
+    """
+    yield from db.query(sql, [*t_params, *params])
+
+
+def statement_detail(db: Database, statement_id: str) -> dict | None:
+    """One statement with its document, engine and effective tags, and its review history."""
+    rows = list(db.query(f"""
+        SELECT s.*, COALESCE(a.name, s.actor_id) AS actor, so.actor_id AS corrected_actor_id,
+               ca.name AS corrected_actor, COALESCE(so.rejected, 0) AS rejected,
+               COALESCE(so.confirmed, 0) AS confirmed, g.name AS group_name,
+               d.title, d.url, d.source, d.published, d.text AS doc_text, d.origin
+        FROM statements s
+        JOIN documents d ON d.id = s.doc_id
+        LEFT JOIN statement_overrides so ON so.statement_id = s.id
+        LEFT JOIN actors a ON a.id = s.actor_id
+        LEFT JOIN actors ca ON ca.id = so.actor_id
+        LEFT JOIN actors g ON g.id = s.group_id
+        WHERE s.id = ?
+    """, [statement_id]))
+    if not rows:
+        return None
+    detail = rows[0]
+    detail["tags"] = list(db.query("""
+        SELECT t.id AS tag_id, t.topic_id, t.stance, t.score, t.confidence, t.target, t.cue, t.topic_cue,
+               t.rule, t.negated, t.modality, t.codebook_version, t.origin,
+               tov.topic_id AS corrected_topic, tov.stance AS corrected_stance,
+               COALESCE(tov.rejected, 0) AS rejected, tov.analyst, tov.updated_at
+        FROM tags t LEFT JOIN tag_overrides tov ON tov.tag_id = t.id
+        WHERE t.statement_id = ? ORDER BY t.topic_id, t.id
+    """, [statement_id]))
+    detail["history"] = list(db.query(
+        "SELECT action, field, old_value, new_value, analyst, note, created_at FROM overrides"
+        " WHERE statement_id = ? ORDER BY id", [statement_id]))
+    return detail
+
+
+def _queue_where(threshold: float) -> tuple[str, list]:
+    return ("""
+        WHERE NOT EXISTS (SELECT 1 FROM statement_overrides so WHERE so.statement_id = s.id)
+          AND NOT EXISTS (SELECT 1 FROM tag_overrides tov WHERE tov.statement_id = s.id)
+          AND (s.needs_review = 1 OR s.confidence < ?
+               OR EXISTS (SELECT 1 FROM tags t WHERE t.statement_id = s.id AND t.confidence < ?))
+    """, [threshold, threshold])
+
+
+def review_queue(db: Database, *, threshold: float = REVIEW_THRESHOLD, limit: int = 20,
+                 offset: int = 0) -> list[dict]:
+    """Unreviewed statements flagged by the engine or below the confidence threshold, least sure first."""
+    body, params = _queue_where(threshold)
+    return list(db.query(f"""
+        SELECT s.id AS statement_id, s.date, s.actor_id, COALESCE(a.name, s.actor_id) AS actor,
+               s.quote_type, s.confidence, s.needs_review, substr(s.text, 1, {EXCERPT_CHARS}) AS excerpt,
+               (SELECT MIN(t.confidence) FROM tags t WHERE t.statement_id = s.id) AS min_tag_confidence,
+               (SELECT group_concat(t.topic_id || ':' || t.stance, ', ') FROM tags t
+                 WHERE t.statement_id = s.id) AS stances
+        FROM statements s LEFT JOIN actors a ON a.id = s.actor_id
+        {body}
+        ORDER BY s.needs_review DESC, MIN(s.confidence, COALESCE(
+            (SELECT MIN(t.confidence) FROM tags t WHERE t.statement_id = s.id), 1.0)), s.id
+        LIMIT ? OFFSET ?
+    """, [*params, int(limit), int(offset)]))
+
+
+def review_queue_count(db: Database, *, threshold: float = REVIEW_THRESHOLD) -> int:
+    """How many statements wait for review."""
+    body, params = _queue_where(threshold)
+    return next(db.query(f"SELECT COUNT(*) AS n FROM statements s {body}", params))["n"]
+
+
+def new_actors(db: Database, *, limit: int = 100) -> list[dict]:
+    """Actors seen in text but not in the codebook, not yet reviewed, most quoted first."""
+    return list(db.query("""
+        SELECT a.id, a.name, a.kind, a.title, a.group_id, g.name AS group_name, a.first_seen_run,
+               (SELECT COUNT(*) FROM statements s WHERE s.actor_id = a.id) AS statements
+        FROM actors a LEFT JOIN actors g ON g.id = a.group_id
+        WHERE a.known = 0 AND NOT EXISTS (SELECT 1 FROM actor_reviews r WHERE r.actor_id = a.id)
+        ORDER BY statements DESC, a.name LIMIT ?
+    """, [limit]))
+
+
+def review_log(db: Database, *, limit: int = 100, offset: int = 0) -> list[dict]:
+    """The audit list: every confirmation, correction and rejection, with who and when, newest first."""
+    return list(db.query("""
+        SELECT created_at, analyst, action, field, old_value, new_value, note, statement_id, tag_id FROM (
+            SELECT o.id, o.created_at, o.analyst, o.action, o.field, o.old_value, o.new_value, o.note,
+                   o.statement_id, o.tag_id FROM overrides o
+            UNION ALL
+            SELECT r.id, r.created_at, r.analyst, r.action, 'actor' AS field, r.actor_id, r.merged_into,
+                   r.note, NULL, NULL FROM actor_reviews r
+        ) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?
+    """, [limit, offset]))
