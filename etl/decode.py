@@ -91,10 +91,11 @@ def decode_bytes(data: bytes, origin: str, *, declared: str | None = None) -> tu
     except UnicodeDecodeError:
         pass
 
-    if declared and _known_codec(declared) and _known_codec(declared) != "utf-8":
+    codec = _known_codec(declared) if declared else None
+    if codec and codec != "utf-8":
         try:
-            text = data.decode(declared)
-            return _nonempty(text, origin), [f"not valid UTF-8; decoded as declared {_known_codec(declared)}"]
+            text = data.decode(codec)
+            return _nonempty(text, origin), [f"not valid UTF-8; decoded as declared {codec}"]
         except UnicodeDecodeError:
             log.debug("%s: declared encoding %s does not fit the bytes", origin, declared)
 
@@ -161,10 +162,12 @@ def _garbled_words(text: str) -> int:
 
 
 def _known_codec(name: str) -> str | None:
+    """Python's name for a declared encoding; Latin-1 and ASCII labels mean cp1252, as in browsers."""
     try:
-        return codecs.lookup(name.strip().strip("\"'")).name
+        codec = codecs.lookup(name.strip().strip("\"'")).name
     except LookupError:
         return None
+    return "cp1252" if codec in ("iso8859-1", "latin-1", "ascii") else codec
 
 
 def _nonempty(text: str, origin: str) -> str:

@@ -120,6 +120,12 @@ def test_declared_encoding_is_used_when_bytes_are_not_utf8():
     assert warnings == ["not valid UTF-8; decoded as declared iso8859-15"]
 
 
+def test_declared_latin1_is_read_as_cp1252_like_browsers_do():
+    text, warnings = decode_bytes("“Quoted” – café".encode("cp1252"), "p.html", declared="ISO-8859-1")
+    assert text == "“Quoted” – café"
+    assert warnings == ["not valid UTF-8; decoded as declared cp1252"]
+
+
 # --- front matter ----------------------------------------------------------------
 
 def test_front_matter_fields_and_body():
