@@ -122,7 +122,8 @@ def read_jsonl(data: bytes, origin: str) -> ReadResult:
     """
     text, warnings = decode_bytes(data, origin)
     result = ReadResult()
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on newlines only: JSON strings may hold U+2028 and other characters splitlines() breaks on.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -217,6 +217,13 @@ def test_read_jsonl_missing_text_is_a_problem(write):
     ]
 
 
+def test_jsonl_line_separators_inside_strings_do_not_split_items(write):
+    path = write("sep.jsonl", '{"text": "one\u2028two\u0085three"}\r\n{"text": "second"}\n')
+    result = read_input(next(iter(discover([path]))))
+    assert [a.body for a in result.articles] == ["one\u2028two\u0085three", "second"]
+    assert result.problems == []
+
+
 def test_xml_that_is_not_a_feed_is_an_error(write):
     path = write("config.xml", '<?xml version="1.0"?><settings><colour>blue</colour></settings>')
     with pytest.raises(InputError) as err:
