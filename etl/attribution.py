@@ -37,6 +37,10 @@ def subject_of(verb: Token) -> Token | None:
         for child in verb.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "was quoted as saying": the subject of "quoted"
+            seen += 1
+            continue
         if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head is not verb:
             verb = verb.head
             seen += 1
@@ -90,6 +94,8 @@ class SentenceRules:
         """speech, reported or None, also for phrasal cues ("point out", "call for", "make clear")."""
         lemma = tok.lemma_.lower()
         keys = [lemma]
+        if lemma == "quote" and any(c.dep_ == "nsubjpass" for c in tok.children):
+            return "speech"  # "X was quoted as saying"
         for child in tok.children:
             if child.dep_ in ("prt", "acomp", "prep") and child.i == tok.i + 1:
                 keys.insert(0, f"{lemma} {child.lower_}")
@@ -129,9 +135,9 @@ def quote_is_full(text: str, quote: Quote, sent_start: int, verb_end: int | None
     before = text[sent_start:quote.start].rstrip()
     if not before:
         return True
-    if before.endswith((":", ",")) and verb_end is not None and verb_end <= quote.start:
-        return True
     inner = text[quote.inner_start:quote.inner_end].lstrip()
+    if before.endswith((":", ",")) and verb_end is not None and verb_end <= quote.start:
+        return not inner[:1].islower()  # ', "without crossing the threshold"' is a fragment
     between = text[verb_end:quote.start] if verb_end is not None and verb_end <= quote.start else None
     # X said "We ..." : an upper-case start straight after the verb phrase, with no "that".
     return bool(between is not None and inner[:1].isupper() and " that " not in f" {between} "

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from etl.codebook_model import ActorEntry, Codebook
 from etl.demonyms import DEMONYMS
+from etl.first_names import gender_of
 from etl.models import Actor
 
 log = logging.getLogger(__name__)
@@ -145,12 +146,15 @@ class SpeakerResolver:
         for match_id, start, end in self.matcher(doc):
             kind, target = self._kinds[match_id]
             found.append((doc[start:end], kind, target))
-        found.sort(key=lambda m: (m[0].start, -(m[0].end - m[0].start)))
-        kept, last_end = [], -1
+        # The longest wins where matches overlap ("the [Pentagon chief]" over "[the Pentagon]").
+        priority = {"name": 0, "office": 1, "metonym": 2}
+        found.sort(key=lambda m: (-(m[0].end - m[0].start), priority[m[1]], m[0].start))
+        kept, taken = [], set()
         for span, kind, target in found:
-            if span.start >= last_end:
+            if not taken.intersection(range(span.start, span.end)):
                 kept.append((span, kind, target))
-                last_end = span.end
+                taken.update(range(span.start, span.end))
+        kept.sort(key=lambda m: m[0].start)
         return kept
 
     # --- resolution ---------------------------------------------------------------------
@@ -346,7 +350,7 @@ class SpeakerResolver:
                 continue
             if speaker.actor.kind != "person":
                 continue
-            known_gender = ctx.gender.get(speaker.actor.id)
+            known_gender = ctx.gender.get(speaker.actor.id) or gender_of(speaker.actor.name.split()[0])
             if known_gender and known_gender != want:
                 continue
             ctx.gender[speaker.actor.id] = want

@@ -35,7 +35,7 @@ _CUE = re.compile(
     rf"|(?P<yesterday>[Yy]esterday|[Ll]ast\s+night)"
     rf"|(?P<today>(?:[Ee]arlier|[Ll]ater)\s+today|[Tt]oday|[Tt]his\s+(?:morning|afternoon|evening)|tonight)"
     rf"|(?P<lastweek>[Ll]ast\s+week)"
-    rf")(?!\w)",
+    rf")(?!\w|['’]s\b)",
 )
 
 

@@ -146,8 +146,11 @@ class StatementExtractor:
                 blocked.update(att.content)
                 continue
             verb_end = base + att.verb.idx + len(att.verb) if att.verb is not None else None
+            anchor = base + (att.verb.idx if att.verb is not None else att.subject.idx)
             direct = [q for q in own_quotes if not (q.start <= base + att.subject.idx < q.end)
                       and quote_is_full(text, q, base, verb_end)]
+            # A quotation begun in an earlier sentence and closed before "X said" is X's too.
+            direct += [q for q in sent.quotes if q.start < base and q.end <= anchor]
             fragments = [q for q in own_quotes if q not in direct and q.end <= sent.span.end]
             if att.verb is not None and not direct and not fragments and not has_content(att.verb):
                 if text[base:sent.span.end].rstrip().endswith(":"):
