@@ -163,6 +163,8 @@ def _too_large(size: int, limit: int) -> str:
 
 def _read_url(url: str, *, timeout: float, max_bytes: int) -> ReadResult:
     data, final_url, content_type, charset = fetch(url, timeout=timeout, max_bytes=max_bytes)
+    if not data.strip():
+        raise InputError(url, "empty response")
     if looks_like_html(data) or ("html" in content_type and not looks_like_feed(data)):
         # A web page rather than a feed: one article.
         return ReadResult(articles=[read_html(data, url, url=final_url, declared=charset)])

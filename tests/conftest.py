@@ -43,6 +43,8 @@ class Route:
     content_type: str = "application/rss+xml; charset=utf-8"
     delay: float = 0.0  # seconds to wait before answering (a hanging server)
     gzip: bool = False
+    stall_after: int | None = None  # send this many body bytes, then go silent (a stalled download)
+    trickle: float = 0.0  # seconds between single body bytes (a server that never quite stalls)
 
 
 class LocalServer:
@@ -71,6 +73,18 @@ class LocalServer:
                     if route.gzip:
                         self.send_header("Content-Encoding", "gzip")
                     self.end_headers()
+                    if route.stall_after is not None:
+                        self.wfile.write(body[:route.stall_after])
+                        self.wfile.flush()
+                        server.release.wait(60)
+                        return
+                    if route.trickle:
+                        for i in range(len(body)):
+                            if server.release.wait(route.trickle):
+                                return
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                        return
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up first, as a timing-out client should

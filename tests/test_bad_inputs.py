@@ -152,6 +152,28 @@ def test_feed_url_that_hangs_times_out(http_server, good):
     assert_one_problem(problems, url, "timed out after 1s")
 
 
+def test_feed_url_that_stalls_mid_download_times_out(http_server, good):
+    url = http_server.add("/stalled.xml", body=b"<rss>" + b" " * 10_000 + b"</rss>", stall_after=100)
+    docs, problems = run(url, good, timeout=1)
+    assert_good_came_through(docs)
+    assert_one_problem(problems, url, "timed out after 1s")
+
+
+def test_feed_url_that_trickles_is_cut_off_at_the_overall_deadline(http_server, good):
+    # Each byte arrives well within the socket timeout, so only the overall deadline stops it.
+    url = http_server.add("/trickle.xml", body=b"<rss>" + b" " * 1000 + b"</rss>", trickle=0.2)
+    docs, problems = run(url, good, timeout=1)
+    assert_good_came_through(docs)
+    assert_one_problem(problems, url, "timed out after 1s")
+
+
+def test_feed_url_with_an_empty_answer(http_server, good):
+    url = http_server.add("/empty.xml", body=b"")
+    docs, problems = run(url, good, timeout=5)
+    assert_good_came_through(docs)
+    assert_one_problem(problems, url, "empty response")
+
+
 def test_feed_url_with_nobody_listening(good):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
