@@ -65,6 +65,8 @@ def to_document(raw: RawArticle, *, date_override: date | None = None,
         text = fragment_text(raw.body)
     else:
         text = raw.body
+        if raw.fmt == "markdown" and not title:
+            title = _leading_heading(text)  # shown as the title; the text keeps it as written
     text = clean_text(text)
     if not text:
         raise InputError(raw.origin, "no article text found")
@@ -115,6 +117,12 @@ def _fallback_source(origin: str) -> str | None:
         return urlsplit(origin).hostname
     folder = os.path.basename(os.path.dirname(os.path.abspath(origin.split("#", 1)[0])))
     return folder or None
+
+
+def _leading_heading(text: str) -> str | None:
+    """The text of a Markdown "# Heading" on the first non-blank line, if there is one."""
+    match = re.match(r"\s*#\s+(.+?)\s*#*\s*(?:\n|$)", text)
+    return match.group(1) if match else None
 
 
 def _one_line(value: str | None) -> str | None:

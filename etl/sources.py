@@ -64,14 +64,23 @@ def discover(paths: Sequence[str]) -> Iterator[InputRef | InputError]:
 
     Every path that cannot be used comes out as an InputError in its place; nothing raises.
     """
+    seen: set[str] = set()
     for raw in paths:
         text = str(raw)
         if is_url(text):
-            yield InputRef(origin=text, kind="url", fmt="feed")
+            found = [InputRef(origin=text, kind="url", fmt="feed")]
         elif "://" in text:
-            yield InputError(text, f"unsupported URL scheme {urlsplit(text).scheme!r} (only http and https)")
+            found = [InputError(text, f"unsupported URL scheme {urlsplit(text).scheme!r} (only http and https)")]
         else:
-            yield from _discover_path(text)
+            found = _discover_path(text)
+        for item in found:
+            # A file named twice (itself and inside a folder also given) is read once.
+            ident = os.path.abspath(item.origin) if isinstance(item, InputRef) and item.kind == "file" else None
+            if ident is not None:
+                if ident in seen:
+                    continue
+                seen.add(ident)
+            yield item
 
 
 def _discover_path(path: str) -> Iterator[InputRef | InputError]:

@@ -39,7 +39,7 @@ def test_markdown_without_front_matter_is_kept_as_written(write):
     path = write("wire/2025-03-01-note.md", body)
     (doc,), _ = _docs([path])
     assert doc.text == body.strip()
-    assert doc.title is None
+    assert doc.title == "Not rendered"  # the leading heading, left in the text as written
     assert doc.source == "wire"  # the parent folder
     assert (doc.published, doc.date_source) == (date(2025, 3, 1), "filename")
 

@@ -36,6 +36,13 @@ def test_discover_walks_folders_sorted_and_skips_hidden(write, tmp_path):
     assert errors == []
 
 
+def test_discover_reads_a_file_named_twice_once(write, tmp_path):
+    path = write("dir/a.md", "a")
+    refs, errors = _split(list(discover([path, str(tmp_path / "dir"), "./" + os.path.relpath(path)])))
+    assert [r.origin for r in refs] == [path]
+    assert errors == []
+
+
 def test_discover_reports_unsupported_types_instead_of_dropping_them(write, tmp_path):
     write("notes/report.pdf", b"%PDF-1.7")
     write("notes/keep.md", "k")
