@@ -217,6 +217,8 @@ class StatementExtractor:
         # A past-tense report with no cue happened when this speaker last did something dated.
         if att.verb is not None and is_past(att.verb) and actor_id in state.dates:
             return state.dates[actor_id]
+        if cue is not None:
+            return None, cue.text  # "on Wednesday" in an undated article: the day is unknown
         return document.published, None
 
     def _note_subject(self, document: Document, sent: Sentence, state: _DocState) -> None:

@@ -1,0 +1,108 @@
+"""Speaker resolution: dated roles, titles, metonyms, pronouns and newly seen actors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from etl.models import Document
+from etl.nlp import load_nlp
+from etl.speakers import slugify
+from etl.statements import StatementExtractor
+from minicodebook import mini_codebook
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return StatementExtractor(mini_codebook(), load_nlp())
+
+
+def speakers(extractor, text: str, published: date | None):
+    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=published, date_source="metadata")
+    prep = extractor.prepare(doc)
+    for sent, sdoc in zip(prep.sentences, load_nlp().pipe(prep.texts())):
+        sent.doc = sdoc
+    statements, actors, _ = extractor.finish(prep)
+    return statements, actors
+
+
+@pytest.mark.parametrize("published, expected", [
+    (date(2008, 4, 2), "Angela Merkel"),
+    (date(2024, 2, 27), "Olaf Scholz"),
+    (date(2025, 7, 1), "Friedrich Merz"),
+])
+def test_the_german_chancellor_on_the_day(extractor, published, expected):
+    statements, _ = speakers(extractor, "The German chancellor said the plan was sound.", published)
+    assert [(s.actor_name, s.group_id) for s in statements] == [(expected, "germany")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("The Pentagon chief said allies must pay.", date(2024, 6, 1), "Lloyd Austin"),
+    ("The Pentagon chief said allies must pay.", date(2025, 6, 1), "Pete Hegseth"),
+    ("Britain's prime minister said troops could be sent.", date(2025, 3, 2), "Keir Starmer"),
+    ("The alliance's secretary general said the door stayed open.", date(2025, 1, 10), "Mark Rutte"),
+    ("America's top diplomat said membership was off the table.", date(2025, 2, 20), "Marco Rubio"),
+    ("U.S. Defense Secretary Pete Hegseth said Europe must lead.", date(2025, 2, 12), "Pete Hegseth"),
+    ("The Kremlin said the deployment was unacceptable.", date(2025, 2, 12), "Russia"),
+    ("ZELENSKIY said Ukraine would keep asking.", date(2025, 2, 12), "Volodymyr Zelenskyy"),
+])
+def test_role_title_and_metonym_mentions(extractor, text, published, expected):
+    statements, _ = speakers(extractor, text, published)
+    assert [s.actor_name for s in statements] == [expected]
+
+
+def test_role_without_a_holder_names_nobody(extractor):
+    # The mini codebook has no German chancellor before 2005.
+    statements, _ = speakers(extractor, "The German chancellor said the plan was sound.", date(1999, 1, 5))
+    assert statements == []
+
+
+def test_the_president_is_the_last_named_president(extractor):
+    text = ("Emmanuel Macron met Olaf Scholz in Paris on Monday. The president said that Europe "
+            "must do more.")
+    statements, _ = speakers(extractor, text, date(2024, 2, 27))
+    assert [(s.actor_name, s.mention) for s in statements] == [("Emmanuel Macron", "The president")]
+
+
+def test_pronoun_follows_the_speaker_not_the_last_name(extractor):
+    text = ("Keir Starmer said Britain would help. Speaking after a call with Pete Hegseth, "
+            "Starmer stressed that Europe had to lead. He added that the force would be ready.")
+    statements, _ = speakers(extractor, text, date(2025, 3, 2))
+    assert [s.actor_name for s in statements] == ["Keir Starmer"] * 3
+
+
+def test_pronoun_gender_picks_a_compatible_speaker(extractor):
+    text = ("Kaja Kallas said that talks must start. Vladimir Putin said that they never would. "
+            "She said that Estonia would not wait.")
+    statements, _ = speakers(extractor, text, date(2023, 7, 1))
+    assert [s.actor_name for s in statements][-1] == "Kaja Kallas"
+
+
+def test_new_person_keeps_title_and_group(extractor):
+    statements, actors = speakers(
+        extractor, "Estonian Prime Minister Kristen Michal said Estonia would send troops.", date(2025, 3, 1))
+    (st,) = statements
+    assert st.actor_id == "person:kristen-michal" and st.group_id == "estonia" and st.needs_review
+    assert actors[0].title == "Prime Minister" and actors[0].known is False
+
+
+def test_new_person_surname_resolves_to_the_full_name(extractor):
+    text = ("Finnish Defence Minister Antti Hakkanen said troops could go. Hakkanen added that "
+            "Finland would decide later.")
+    statements, actors = speakers(extractor, text, date(2025, 3, 1))
+    assert [s.actor_id for s in statements] == ["person:antti-hakkanen"] * 2
+    assert [a.id for a in actors] == ["person:antti-hakkanen"]
+    assert statements[0].group_id == "finland"
+
+
+def test_unknown_organisation_speaker_is_a_group(extractor):
+    statements, actors = speakers(extractor, "Amnesty International said the plan endangered civilians.",
+                                  date(2025, 3, 1))
+    assert [(s.actor_kind, s.needs_review) for s in statements] == [("group", True)]
+    assert actors[0].kind == "group" and not actors[0].known
+
+
+def test_slugify():
+    assert slugify("Gitanas Nausėda") == "gitanas-nauseda"

@@ -1,0 +1,97 @@
+"""Statement dates: weekday arithmetic, explicit dates, relative words, missing publication dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from etl.models import Document
+from etl.nlp import load_nlp
+from etl.statement_dates import find_cues, resolve, weekday_on_or_before
+from etl.statements import StatementExtractor
+from minicodebook import mini_codebook
+
+THU = date(2025, 2, 13)
+
+
+@pytest.mark.parametrize("cue, published, expected", [
+    ("on Wednesday", THU, date(2025, 2, 12)),
+    ("on Thursday", THU, THU),  # the same weekday is the publication day
+    ("on Friday", THU, date(2025, 2, 7)),  # a later weekday means last week
+    ("on Wednesday (February 12)", THU, date(2025, 2, 12)),
+    ("on Monday evening", THU, date(2025, 2, 10)),
+    ("last Tuesday", THU, date(2025, 2, 11)),
+    ("last Thursday", THU, date(2025, 2, 6)),
+    ("on Sunday", date(2025, 3, 3), date(2025, 3, 2)),  # across a month end
+    ("on Wednesday", date(2025, 1, 2), date(2025, 1, 1)),
+    ("on Thursday", date(2025, 1, 1), date(2024, 12, 26)),  # across a year end
+    ("on 12 February", THU, date(2025, 2, 12)),
+    ("on March 3", THU, date(2024, 3, 3)),  # a later month than publication: the year before
+    ("on January 30", THU, date(2025, 1, 30)),
+    ("on December 8", date(2022, 1, 5), date(2021, 12, 8)),
+    ("on March 3, 2019", THU, date(2019, 3, 3)),
+    ("yesterday", THU, date(2025, 2, 12)),
+    ("yesterday", date(2025, 3, 1), date(2025, 2, 28)),
+    ("earlier today", THU, THU),
+    ("last week", THU, date(2025, 2, 6)),
+])
+def test_resolve(cue, published, expected):
+    assert resolve(cue, published) == expected
+
+
+@pytest.mark.parametrize("cue, expected", [
+    ("on Wednesday", None),
+    ("yesterday", None),
+    ("on March 3", None),
+    ("on March 3, 2024", date(2024, 3, 3)),  # a full date needs no publication date
+    ("2024-03-03", date(2024, 3, 3)),
+])
+def test_missing_publication_date(cue, expected):
+    assert resolve(cue, None) == expected
+
+
+def test_weekday_on_or_before_every_day_of_a_week():
+    for offset in range(7):
+        day = weekday_on_or_before(2, date(2025, 2, 10 + offset))  # Wednesday
+        assert day.weekday() == 2 and 0 <= (date(2025, 2, 10 + offset) - day).days < 7
+
+
+def test_no_cue_words():
+    assert find_cues("The Tuesday's meeting may 10 times", THU) == []
+    assert find_cues("They met in March.", THU) == []
+
+
+def _dates(text: str, published: date | None):
+    nlp = load_nlp()
+    extractor = StatementExtractor(mini_codebook(), nlp)
+    doc = Document(id="d", origin="d.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=published, date_source="metadata")
+    prep = extractor.prepare(doc)
+    for sent, sdoc in zip(prep.sentences, nlp.pipe(prep.texts())):
+        sent.doc = sdoc
+    return [(s.actor_name, s.date, s.date_cue) for s in extractor.finish(prep)[0]]
+
+
+def test_statement_dates_in_context():
+    text = ("Mark Rutte said on Wednesday that allies must spend more. He added that the target "
+            "would rise. Olaf Scholz said Germany would meet it. Moscow demands that NATO stop "
+            "expanding. Rutte said on Thursday, after talks that began on Monday, that nothing changed.")
+    assert _dates(text, THU) == [
+        ("Mark Rutte", date(2025, 2, 12), "on Wednesday"),
+        ("Mark Rutte", date(2025, 2, 12), "on Wednesday"),  # same speaker, past tense: same day
+        ("Olaf Scholz", THU, None),  # no cue: publication date
+        ("Russia", THU, None),  # a present-tense position holds on the publication day
+        ("Mark Rutte", THU, "on Thursday"),  # the cue of the speech clause, not of a side clause
+    ]
+
+
+def test_cue_inside_reported_content_is_not_the_speech_date():
+    text = "Mark Rutte said that allies would meet on Friday to discuss spending."
+    assert _dates(text, THU) == [("Mark Rutte", THU, None)]
+
+
+def test_undated_article_keeps_full_dates_only():
+    text = "Mark Rutte said on Wednesday that allies must pay. Olaf Scholz said on March 3, 2024 that they would."
+    assert _dates(text, None) == [("Mark Rutte", None, "on Wednesday"), ("Olaf Scholz", date(2024, 3, 3),
+                                                                        "on March 3, 2024")]
