@@ -85,8 +85,8 @@ class _Run:
             return
         if doc.published is None:
             self.report.bump("docs_undated")
-            self.problem(doc.origin, f"{doc.origin}: no publication date found; stored and flagged undated",
-                         level="warning")
+        for warning in doc.warnings:
+            self.problem(doc.origin, f"{doc.origin}: {warning}", level="warning")
         self.batch.append((doc, key))
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
@@ -192,8 +192,6 @@ def _ingest_one_source(run: _Run, path: str, sources_mod, documents_mod, date_ov
                 report.bump("docs_failed")
                 run.problem(exc.origin, str(exc))
                 continue
-            for warning in doc.warnings:
-                run.problem(doc.origin, f"{doc.origin}: {warning}", level="warning")
             run.add(doc, item_key if item_key != ref.key else None)
         # The input as a whole is marked only once all its articles are stored.
         run.flush()
