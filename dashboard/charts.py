@@ -7,7 +7,7 @@ string that reaches a figure is HTML-escaped first.
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 
 import plotly.graph_objects as go
@@ -52,8 +52,19 @@ def timeline_figure(points: list[dict], *, shifts: list[dict] | None = None, tit
     if shifts:
         _add_shift_markers(fig, shifts)
     fig.update_yaxes(**Y_AXIS, title="stance score")
-    fig.update_xaxes(title="statement date", type="date")
+    fig.update_xaxes(title="statement date", **_date_axis([p["date"] for p in points]))
     return _layout(fig, title)
+
+
+def _date_axis(days: list[str], pad_below: int = 90) -> dict:
+    """A date x-axis; a short span is widened so plotly does not fall back to hour ticks."""
+    axis: dict = dict(type="date", hoverformat="%Y-%m-%d")
+    if days:
+        lo, hi = date.fromisoformat(min(days)[:10]), date.fromisoformat(max(days)[:10])
+        if (hi - lo).days < pad_below:
+            pad = timedelta(days=(pad_below - (hi - lo).days) // 2 + 1)
+            axis["range"] = [(lo - pad).isoformat(), (hi + pad).isoformat()]
+    return axis
 
 
 def _add_shift_markers(fig: go.Figure, shifts: list[dict]) -> None:
@@ -95,7 +106,7 @@ def aggregate_figure(rows: list[dict], *, granularity: str, title: str | None = 
     if shifts:
         _add_shift_markers(fig, shifts)
     fig.update_yaxes(**Y_AXIS, title=f"mean stance ({granularity})")
-    fig.update_xaxes(title=f"{granularity} starting", type="date")
+    fig.update_xaxes(title=f"{granularity} starting", **_date_axis([r["period"] for r in rows]))
     return _layout(fig, title)
 
 

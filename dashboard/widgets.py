@@ -110,9 +110,9 @@ def freshness_line(src: data.Source) -> None:
     """Last refresh, its status, and what it added."""
     fr = data.freshness(src.path, src.stamp)
     run = fr["last_run"]
-    cols = st.columns(4)
+    cols = st.columns([3, 2, 2, 2])
     if run:
-        cols[0].metric("Last refresh", (run["ended_at"] or run["started_at"] or "")[:16].replace("T", " "),
+        cols[0].metric("Last refresh (UTC)", (run["ended_at"] or run["started_at"] or "")[:16].replace("T", " "),
                        help=md_escape(run["summary"]) if run["summary"] else None)
         cols[1].metric("Status", run["status"])
     else:

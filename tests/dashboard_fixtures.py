@@ -1,6 +1,6 @@
 """A small real database for dashboard, query and export tests, written through db.store.
 
-Import the fixtures into a test module with `from tests.dashboard_fixtures import sample_db, ...`.
+Import the fixtures into a test module with `from dashboard_fixtures import sample_db, ...` (tests/ is on sys.path).
 """
 
 from __future__ import annotations
