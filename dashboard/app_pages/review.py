@@ -66,8 +66,8 @@ def apply(statement_id: str, detail: dict, values: dict) -> str:
     return "topic added"
 
 
-def review_form(statement_id: str) -> None:
-    """One statement's evidence and the form to decide on it."""
+def review_form(statement_id: str, where: str) -> None:
+    """One statement's evidence and the form to decide on it (`where` keeps widget keys apart per tab)."""
     detail = data.statement_detail(src.path, src.stamp, statement_id)
     if detail is None:
         st.warning(f"No statement {statement_id}.")
@@ -80,19 +80,19 @@ def review_form(statement_id: str) -> None:
     tags = {t["tag_id"]: f"{t['corrected_topic'] or t['topic_id']}: {t['corrected_stance'] or t['stance']}"
                          f" (confidence {t['confidence']:.2f}, cue {t['cue'] or '—'})" for t in detail["tags"]}
     st.caption("Tags: " + (md_escape("; ".join(tags.values())) if tags else "none"))
-    with st.form(key=f"rv_form_{statement_id}"):
+    with st.form(key=f"rv_form_{where}_{statement_id}"):
         values = {
-            "action": st.radio("Decision", list(ACTIONS), format_func=ACTIONS.get, key=f"rv_action_{statement_id}"),
-            "actor": st.selectbox("Actor (for a correction)", [""] + list(actor_names), key=f"rv_actor_{statement_id}",
+            "action": st.radio("Decision", list(ACTIONS), format_func=ACTIONS.get, key=f"rv_action_{where}_{statement_id}"),
+            "actor": st.selectbox("Actor (for a correction)", [""] + list(actor_names), key=f"rv_actor_{where}_{statement_id}",
                                   format_func=lambda a: actor_names.get(a, "—") if a else "—"),
-            "tag": st.selectbox("Tag (for a correction)", list(tags) or [""], key=f"rv_tag_{statement_id}",
+            "tag": st.selectbox("Tag (for a correction)", list(tags) or [""], key=f"rv_tag_{where}_{statement_id}",
                                 format_func=lambda t: tags.get(t, "no tags")),
-            "topic": st.selectbox("Topic", [""] + list(topic_names), key=f"rv_topic_{statement_id}",
+            "topic": st.selectbox("Topic", [""] + list(topic_names), key=f"rv_topic_{where}_{statement_id}",
                                   format_func=lambda t: topic_names.get(t, "—") if t else "—"),
-            "stance": st.selectbox("Stance", [""] + list(STANCES), key=f"rv_stance_{statement_id}",
+            "stance": st.selectbox("Stance", [""] + list(STANCES), key=f"rv_stance_{where}_{statement_id}",
                                    format_func=lambda s: s or "—"),
-            "reject_tag": st.checkbox("Reject this tag", key=f"rv_rejecttag_{statement_id}"),
-            "note": st.text_input("Note", key=f"rv_note_{statement_id}"),
+            "reject_tag": st.checkbox("Reject this tag", key=f"rv_rejecttag_{where}_{statement_id}"),
+            "note": st.text_input("Note", key=f"rv_note_{where}_{statement_id}"),
         }
         submitted = st.form_submit_button("Save decision")
     if submitted:
@@ -116,7 +116,7 @@ with tab_queue:
                 f" the {min(QUEUE_PAGE, items['total'])} least certain first.")
     for item in items["queue"]:
         with st.expander(md_escape(f"{item['date'] or 'undated'} · {item['actor']} · {item['excerpt'][:90]}")):
-            review_form(item["statement_id"])
+            review_form(item["statement_id"], "queue")
 
 with tab_one:
     wanted = state.url_get("sid") or ""
@@ -125,7 +125,7 @@ with tab_one:
     sid = st.text_input("Statement id (shown in each statement's detail)", key="rv_sid").strip()
     state.sync_url({"sid": sid} if sid else {})
     if sid:
-        review_form(sid)
+        review_form(sid, "byid")
 
 with tab_actors:
     st.markdown(f"**{len(items['new_actors'])} newly seen actor(s)** not in the codebook")
