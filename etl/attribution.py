@@ -28,6 +28,7 @@ class Attribution:
     cue: str
     kind: str  # speech | reported | according_to
     content: frozenset[int]  # token indices of what was said (kept out of speaker and date cues)
+    fallback: Token | None = None  # a name just before the verb, when the parse gave another subject
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -87,7 +88,8 @@ class SentenceRules:
             verbs.append((sum(1 for _ in tok.ancestors), tok.i, tok, subject, kind))
         verbs.sort(key=lambda v: (v[0], v[1]))
         for _, _, verb, subject, kind in verbs:
-            found.append(Attribution(subject, verb, verb.text, kind, content_of(verb)))
+            found.append(Attribution(subject, verb, verb.text, kind, content_of(verb),
+                                     _name_before(verb) if subject.head is not verb else None))
         return found
 
     def _verb_kind(self, tok: Token) -> str | None:
@@ -128,6 +130,33 @@ class SentenceRules:
                 content = frozenset(t.i for t in sdoc if t.i not in phrase_idx and not t.is_punct)
                 yield Attribution(objs[0], None, " ".join(t.text for t in sdoc[i:i + n]),
                                   "according_to", content)
+
+
+def _name_before(verb: Token) -> Token | None:
+    """The proper noun right before the verb, past one appositive: "Trump, the front-runner, said"."""
+    doc = verb.doc
+    i = verb.i - 1
+    if i >= 0 and doc[i].text == ",":
+        j = i - 1
+        while j >= 0 and doc[j].text != "," and i - j < 15:
+            j -= 1
+        i = j - 1 if j >= 0 and doc[j].text == "," else i
+    if i >= 0 and doc[i].pos_ == "PROPN":
+        return doc[i]
+    return None
+
+
+def date_blind(verb: Token | None, subject: Token) -> frozenset[int]:
+    """Tokens whose date cues do not date the speech: reported clauses and relative clauses."""
+    out: set[int] = set()
+    if verb is not None:
+        for child in verb.children:
+            if child.dep_ in ("ccomp", "xcomp", "parataxis"):
+                out.update(t.i for t in child.subtree)
+    for tok in subject.doc:
+        if tok.dep_ == "relcl" and tok.i not in out:
+            out.update(t.i for t in tok.subtree)
+    return frozenset(out)
 
 
 def quote_is_full(text: str, quote: Quote, sent_start: int, verb_end: int | None) -> bool:

@@ -10,7 +10,8 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from etl.attribution import Attribution, SentenceRules, has_content, is_past, quote_is_full
+from etl.attribution import (Attribution, SentenceRules, date_blind, has_content, is_past,
+                              quote_is_full)
 from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
@@ -25,6 +26,11 @@ BASE_CONFIDENCE = {"direct": 0.95, "mixed": 0.9, "indirect": 0.88, "according_to
 
 # "KYIV —", "NEWPORT, Wales —", "BRUSSELS (Reuters) -" at the start of an article.
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,30})?(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
+
+
+# "on the same day", "told the same breakfast": the occasion last dated in the article.
+_SAME_OCCASION = re.compile(r"\b(?:the|that) same (?:day|evening|morning|meeting|breakfast|lunch|dinner|"
+                            r"session|summit|event|occasion|gathering|news conference|press conference)\b")
 
 
 def _skip_dateline(text: str, para: Span) -> Span:
@@ -65,10 +71,18 @@ class _Found:
 @dataclass
 class _DocState:
     ctx: Context = field(default_factory=Context)
-    dates: dict[str, tuple[date, str]] = field(default_factory=dict)  # actor id -> last dated cue
+    dates: dict[str, tuple[date, str, int]] = field(default_factory=dict)  # actor -> day, cue, sentence
     found: dict[int, _Found] = field(default_factory=dict)  # sentence index -> statement
     quote_owner: dict[int, _Found] = field(default_factory=dict)  # quote start -> attributed statement
     leadin: dict[int, _Found] = field(default_factory=dict)  # paragraph -> "X wrote on Telegram:"
+    scene: tuple[int, date, str, int] | None = None  # paragraph, day, cue, sentence of the last dated event
+    last_day: tuple[date, str] | None = None  # for "on the same day"
+
+    def dated(self, actor_id: str, sent: Sentence, cue: DateCue, index: int) -> None:
+        """Remember that the actor did something on the cue's day, in this paragraph's scene."""
+        self.dates[actor_id] = (cue.day, cue.text, index)
+        self.scene = (sent.para, cue.day, cue.text, index)
+        self.last_day = (cue.day, cue.text)
 
 
 class StatementExtractor:
@@ -102,19 +116,29 @@ class StatementExtractor:
             if sent.doc is None:
                 continue
             if not self._attribute(document, index, sent, state):
-                self._note_subject(document, sent, state)
+                self._note_subject(document, index, sent, state)
                 if sent.quotes:
                     pending.append(index)
         for index in pending:
             self._quote_only(document, prepared.sentences, index, state)
         statements, actors, docs = [], {}, {}
+        para_docs: dict[int, Doc] = {}
         for index in sorted(state.found):
             found = state.found[index]
             statements.append(found.statement)
-            docs[found.statement.id] = prepared.sentences[index].doc
+            docs[found.statement.id] = self._paragraph_doc(prepared.sentences, index, para_docs)
             if not found.speaker.actor.known:
                 actors[found.speaker.actor.id] = found.speaker.actor
         return statements, list(actors.values()), docs
+
+    @staticmethod
+    def _paragraph_doc(sents: list[Sentence], index: int, cache: dict[int, Doc]) -> Doc:
+        """The parsed paragraph around a sentence, joined from its sentence Docs (the tagger's context)."""
+        para = sents[index].para
+        if para not in cache:
+            parts = [s.doc for s in sents if s.para == para and s.doc is not None]
+            cache[para] = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=True)
+        return cache[para]
 
     # --- one sentence -------------------------------------------------------------------
 
@@ -140,6 +164,8 @@ class StatementExtractor:
             cue = self._date_cue(document, sent, att)
             day = cue.day if cue and cue.day else document.published
             speaker = self.resolver.resolve(att.subject, day, state.ctx, mentions)
+            if speaker is None and att.fallback is not None:
+                speaker = self.resolver.resolve(att.fallback, day, state.ctx, mentions)
             if speaker is None:
                 if att.verb is not None and att.kind == "speech" and att.verb.dep_ == "ROOT":
                     return True  # attributed to someone we cannot name: not anyone else's quote
@@ -155,7 +181,7 @@ class StatementExtractor:
             if att.verb is not None and not direct and not fragments and not has_content(att.verb):
                 if text[base:sent.span.end].rstrip().endswith(":"):
                     state.ctx.note(speaker)
-                    state.leadin[sent.para] = self._found(document, sent, att, speaker, cue, "direct",
+                    state.leadin[sent.para] = self._found(document, index, sent, att, speaker, cue, "direct",
                                                           "colon_leadin", state)
                     return True
                 continue
@@ -171,7 +197,7 @@ class StatementExtractor:
                 qtype = "indirect"
             rule = {"direct": "direct_quote", "mixed": "mixed_quote", "according_to": "according_to",
                     "reported": "reported_position", "indirect": "speech_verb"}[qtype]
-            found = self._found(document, sent, att, speaker, cue, qtype, rule, state)
+            found = self._found(document, index, sent, att, speaker, cue, qtype, rule, state)
             state.found[index] = found
             for q in direct:
                 state.quote_owner[q.start] = found
@@ -179,9 +205,9 @@ class StatementExtractor:
             return True
         return False
 
-    def _found(self, document, sent, att: Attribution, speaker: Speaker, cue: DateCue | None,
+    def _found(self, document, index: int, sent, att: Attribution, speaker: Speaker, cue: DateCue | None,
                qtype: str, rule: str, state: _DocState) -> _Found:
-        day, date_cue = self._date(document, att, speaker, cue, state)
+        day, date_cue = self._date(document, index, sent, att, speaker, cue, state)
         confidence = BASE_CONFIDENCE[qtype] * speaker.confidence
         start, end = sent.span.start, sent.span.end
         statement = Statement(
@@ -197,7 +223,8 @@ class StatementExtractor:
         """The date cue of the speech clause: outside quotations and the reported content."""
         sdoc, base = sent.doc, sent.span.start
         cues = find_cues(document.text, document.published, base, sent.span.end)
-        content_chars = [(base + sdoc[i].idx, base + sdoc[i].idx + len(sdoc[i])) for i in att.content]
+        blind = att.content if att.kind == "according_to" else date_blind(att.verb, att.subject)
+        content_chars = [(base + sdoc[i].idx, base + sdoc[i].idx + len(sdoc[i])) for i in blind]
         anchor = base + (att.verb.idx if att.verb is not None else att.subject.idx)
         best = None
         for cue in cues:
@@ -209,19 +236,30 @@ class StatementExtractor:
                 best = cue
         return best
 
-    def _date(self, document, att, speaker, cue, state) -> tuple[date | None, str | None]:
+    def _date(self, document, index, sent, att, speaker, cue, state) -> tuple[date | None, str | None]:
         actor_id = speaker.actor.id
         if cue is not None and cue.day is not None:
-            state.dates[actor_id] = (cue.day, cue.text)
+            state.dated(actor_id, sent, cue, index)
             return cue.day, cue.text
-        # A past-tense report with no cue happened when this speaker last did something dated.
-        if att.verb is not None and is_past(att.verb) and actor_id in state.dates:
-            return state.dates[actor_id]
         if cue is not None:
             return None, cue.text  # "on Wednesday" in an undated article: the day is unknown
+        text = document.text[sent.span.start:sent.span.end]
+        if state.last_day is not None and _SAME_OCCASION.search(text):
+            return state.last_day  # "on the same day", "told the same breakfast"
+        if att.verb is not None and not is_past(att.verb):
+            return document.published, None  # a present position holds on the publication day
+        # A past report with no cue happened when this speaker last did something dated, or on
+        # the day this paragraph's scene is set ("... in Brussels on Thursday. X said"): the later.
+        options = []
+        if actor_id in state.dates:
+            options.append(state.dates[actor_id])
+        if state.scene is not None and state.scene[0] == sent.para:
+            options.append(state.scene[1:])
+        if options:
+            return max(options, key=lambda o: o[2])[:2]
         return document.published, None
 
-    def _note_subject(self, document: Document, sent: Sentence, state: _DocState) -> None:
+    def _note_subject(self, document: Document, index: int, sent: Sentence, state: _DocState) -> None:
         """A sentence with no statement still makes its subject the likely antecedent of "he"."""
         sdoc = sent.doc
         roots = [t for t in sdoc if t.dep_ == "ROOT"]
@@ -231,17 +269,15 @@ class StatementExtractor:
         if not subjects:
             return
         cue = self._date_cue(document, sent, Attribution(subjects[0], roots[0], roots[0].text, "other",
-                                                         frozenset(t.i for c in roots[0].children
-                                                                   if c.dep_ in ("ccomp", "advcl")
-                                                                   for t in c.subtree)))
+                                                         frozenset()))
         day = cue.day if cue and cue.day else document.published
         mentions = self.resolver.mentions(sdoc)
         speaker = self.resolver.resolve(subjects[0], day, state.ctx, mentions)
+        if cue is not None and cue.day is not None:
+            state.dated(speaker.actor.id if speaker else "", sent, cue, index)
         if speaker is None or not speaker.actor.known and speaker.actor.kind == "group":
             return
         state.ctx.note(speaker)
-        if cue is not None and cue.day is not None:
-            state.dates[speaker.actor.id] = (cue.day, cue.text)
 
     # --- quotations without their own attribution ---------------------------------------
 

@@ -75,7 +75,7 @@ def _dates(text: str, published: date | None):
 
 def test_statement_dates_in_context():
     text = ("Mark Rutte said on Wednesday that allies must spend more. He added that the target "
-            "would rise. Olaf Scholz said Germany would meet it. Moscow demands that NATO stop "
+            "would rise.\n\nOlaf Scholz said Germany would meet it. Moscow demands that NATO stop "
             "expanding. Rutte said on Thursday, after talks that began on Monday, that nothing changed.")
     assert _dates(text, THU) == [
         ("Mark Rutte", date(2025, 2, 12), "on Wednesday"),
@@ -83,6 +83,16 @@ def test_statement_dates_in_context():
         ("Olaf Scholz", THU, None),  # no cue: publication date
         ("Russia", THU, None),  # a present-tense position holds on the publication day
         ("Mark Rutte", THU, "on Thursday"),  # the cue of the speech clause, not of a side clause
+    ]
+
+
+def test_paragraph_scene_and_same_occasion():
+    text = ("Leaders met in Brussels on Tuesday. Olaf Scholz said that Germany would pay more.\n\n"
+            "Mark Rutte said that the target stood. Keir Starmer told the same meeting that Britain agreed.")
+    assert _dates(text, THU) == [
+        ("Olaf Scholz", date(2025, 2, 11), "on Tuesday"),  # the paragraph's scene
+        ("Mark Rutte", THU, None),  # a new paragraph, no cue
+        ("Keir Starmer", date(2025, 2, 11), "on Tuesday"),  # "the same meeting"
     ]
 
 
