@@ -113,6 +113,43 @@ def load_labels(paths: Iterable[str | Path]) -> Labels:
     return labels
 
 
+SCORES = {"support": 1.0, "oppose": -1.0, "neutral": 0.0}
+
+
+def points_from_statement_labels(paths: Iterable[str | Path]) -> tuple[list[dict], list[str]]:
+    """Stance points from labeled statements (labels/dev.yaml format), on person and group lines.
+
+    Running the detector on these measures detection alone, as if extraction were perfect.
+    """
+    points, problems = [], []
+    for path in map(Path, paths):
+        try:
+            entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read statement labels ({exc})")
+            continue
+        if not isinstance(entries, list):
+            problems.append(f"{path}: expected a list of labeled statements")
+            continue
+        for i, e in enumerate(entries, 1):
+            if not isinstance(e, dict) or e.get("stance") not in STANCES or not e.get("date") or not e.get("actor"):
+                problems.append(f"{path}: entry #{i} lacks actor, date or a known stance; skipped")
+                continue
+            base = {"topic": e.get("topic"), "stance": e["stance"], "score": SCORES[e["stance"]],
+                    "date": _iso(e["date"]), "statement_id": f"{e.get('doc')}@{i}", "doc_id": str(e.get("doc")),
+                    "start": i, "text": e.get("evidence"), "confidence": 1.0,
+                    "speaker_id": str(e["actor"])}
+            kind = e.get("actor_kind")
+            group = str(e["actor"]) if kind == "group" else e.get("group")
+            if kind == "person":
+                points.append({**base, "level": "person", "line_id": str(e["actor"]),
+                               "line_name": str(e["actor"]), "line_kind": "person"})
+            if group:
+                points.append({**base, "level": "group", "line_id": str(group), "line_name": str(group),
+                               "line_kind": "group"})
+    return points, problems
+
+
 def _same_line(detected: dict, label: dict) -> bool:
     who = _norm(label["actor"])
     return (who in (_norm(detected["actor"]), _norm(detected["actor_id"]))

@@ -51,6 +51,9 @@ class ShiftParams:
     window_days: int = 1825
     min_delta: float = 0.5
     min_confidence: float = 0.0
+    silence_days: int = 180
+    skip_mixed_documents: bool = True
+    count_by: str = "report"
 
     def check(self, origin: str = "parameters") -> "ShiftParams":
         """Return self, or raise ShiftConfigError naming every bad value."""
@@ -65,6 +68,10 @@ class ShiftParams:
             problems.append(f"window_days must be at least 1, not {self.window_days}")
         if not 0 <= self.min_delta <= 2:
             problems.append(f"min_delta must lie in [0, 2], not {self.min_delta}")
+        if self.count_by not in ("statement", "report", "day"):
+            problems.append(f"count_by must be statement, report or day, not {self.count_by!r}")
+        if self.silence_days < 0:
+            problems.append(f"silence_days must be 0 (off) or more, not {self.silence_days}")
         if not 0 <= self.min_confidence <= 1:
             problems.append(f"min_confidence must lie in [0, 1], not {self.min_confidence}")
         if problems:
@@ -89,10 +96,22 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> ShiftParams
         raise ShiftConfigError(f"{file}: unknown parameter(s) {', '.join(unknown)}; known: {', '.join(known)}")
     values = {**data, **{k: v for k, v in overrides.items() if v is not None}}
     try:
-        params = ShiftParams(**{k: (int(v) if known[k] == "int" else float(v)) for k, v in values.items()})
+        params = ShiftParams(**{k: _convert(known[k], v) for k, v in values.items()})
     except (TypeError, ValueError) as exc:
         raise ShiftConfigError(f"{file}: bad parameter value ({exc})") from exc
     return params.check(str(file))
+
+
+def _convert(kind: str, value: Any) -> Any:
+    if kind == "str":
+        return str(value)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"expected true or false, not {value!r}")
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, not {value!r}")
+    return int(value) if kind == "int" else float(value)
 
 
 # --- the pure detector -----------------------------------------------------------
@@ -104,21 +123,54 @@ class _Side:
     points: tuple  # nearest the split first
     share: float
     mean: float
+    lone: bool = False  # rests on the nearest day alone, after a long silence
 
 
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _prevailing(points: Sequence[Mapping], params: ShiftParams) -> _Side | None:
-    """The stance of the largest run of nearest points that agree enough, or None."""
-    for n in range(min(len(points), params.max_per_side), params.min_per_side - 1, -1):
-        near = points[:n]
-        stance, count = Counter(p["stance"] for p in near).most_common(1)[0]
-        if count >= params.min_per_side and count / n >= params.agreement:
-            mean = sum(float(p["score"]) for p in near) / n
-            return _Side(stance, tuple(near), count / n, mean)
+def _day_cuts(days: Sequence[date]) -> list[int]:
+    """Sizes n at which a nearest-first side ends on a whole day (a day is never split)."""
+    return [n for n in range(1, len(days) + 1) if n == len(days) or days[n] != days[n - 1]]
+
+
+def _side(points: Sequence[Mapping], n: int, lone: bool = False) -> _Side:
+    near = tuple(points[:n])
+    stance, count = Counter(p["stance"] for p in near).most_common(1)[0]
+    return _Side(stance, near, count / n, sum(float(p["score"]) for p in near) / n, lone)
+
+
+def _unit(point: Mapping, count_by: str) -> Any:
+    """What counts as one independent statement: a statement, a report (one speaker, one day, one document), a day."""
+    if count_by == "report":
+        return (point.get("doc_id") or point.get("statement_id") or id(point), point.get("speaker_id"),
+                str(point["date"])[:10])
+    if count_by == "day":
+        return str(point["date"])[:10]
+    return point.get("statement_id") or id(point)
+
+
+def _regular(points: Sequence[Mapping], days: Sequence[date], params: ShiftParams) -> _Side | None:
+    """The nearest whole days that hold `min_per_side` statements agreeing by `agreement`, or None."""
+    for n in _day_cuts(days):
+        if n > params.max_per_side and n != _day_cuts(days)[0]:
+            break
+        side = _side(points, n)
+        agreeing = {_unit(p, params.count_by) for p in side.points if p["stance"] == side.stance}
+        if len(agreeing) >= params.min_per_side and side.share >= params.agreement:
+            return side
     return None
+
+
+def _lone(points: Sequence[Mapping], days: Sequence[date], other_stance: str) -> _Side | None:
+    """The nearest day alone, when it is unanimous, firm (not neutral) and nothing on its side takes `other_stance`."""
+    if not points:
+        return None
+    side = _side(points, _day_cuts(days)[0], lone=True)
+    if side.stance == "neutral" or side.share < 1 or any(p["stance"] == other_stance for p in points):
+        return None
+    return side
 
 
 def magnitude(from_stance: str, to_stance: str) -> str:
@@ -128,21 +180,46 @@ def magnitude(from_stance: str, to_stance: str) -> str:
     return "softening" if to_stance == "neutral" else "hardening"
 
 
+def _sides(before, b_days, after, a_days, silent: bool, params: ShiftParams) -> tuple[_Side, _Side] | None:
+    """The before and after stances at one split, preferring the nearest evidence after a silence."""
+    b_reg, a_reg = _regular(before, b_days, params), _regular(after, a_days, params)
+    pairs = [(b_reg, a_reg)]
+    if silent:
+        # Each side may be a period of its own: try its nearest day alone first.
+        b_near = _side(before, _day_cuts(b_days)[0]).stance if before else None
+        a_near = _side(after, _day_cuts(a_days)[0]).stance if after else None
+        b_lone = _lone(before, b_days, a_near) if a_near else None
+        a_lone = _lone(after, a_days, b_near) if b_near else None
+        pairs = [(b_lone, a_lone), (b_lone, a_reg), (b_reg, a_lone), (b_reg, a_reg)]
+    for b, a in pairs:
+        if b is None or a is None or b.stance == a.stance:
+            continue
+        if (b.lone and any(p["stance"] == a.stance for p in before)) or \
+                (a.lone and any(p["stance"] == b.stance for p in after)):
+            continue
+        return b, a
+    return None
+
+
 def _candidate(points: Sequence[Mapping], days: Sequence[date], k: int, params: ShiftParams) -> dict | None:
     window = timedelta(days=params.window_days)
     split_day = days[k]
-    before = [points[i] for i in range(k - 1, -1, -1) if split_day - days[i] <= window]
-    after = [points[i] for i in range(k, len(points)) if days[i] - split_day <= window]
-    b, a = _prevailing(before, params), _prevailing(after, params)
-    if b is None or a is None or b.stance == a.stance:
+    b_idx = [i for i in range(k - 1, -1, -1) if split_day - days[i] <= window]
+    a_idx = [i for i in range(k, len(points)) if days[i] - split_day <= window]
+    silent = params.silence_days > 0 and (split_day - days[k - 1]).days >= params.silence_days
+    found = _sides([points[i] for i in b_idx], [days[i] for i in b_idx],
+                   [points[i] for i in a_idx], [days[i] for i in a_idx], silent, params)
+    if found is None:
         return None
-    if points[k]["stance"] != a.stance:
+    b, a = found
+    first_day = [p for i, p in zip(a_idx, a.points) if days[i] == split_day]
+    first_after = next((p for p in first_day if p["stance"] == a.stance), None)
+    if first_after is None:
         return None  # the split must fall where the new stance begins
     delta = a.mean - b.mean
     if abs(delta) < params.min_delta:
         return None
     last_before = next(p for p in b.points if p["stance"] == b.stance)
-    first_after = points[k]
     return {
         "from_stance": b.stance,
         "to_stance": a.stance,
@@ -160,9 +237,21 @@ def _candidate(points: Sequence[Mapping], days: Sequence[date], k: int, params: 
         "after_agree": round(a.share * len(a.points)),
         "before_mean": round(b.mean, 3),
         "after_mean": round(a.mean, 3),
+        "after_silence_days": (split_day - days[k - 1]).days,
         "_k": k,
         "_clarity": b.share + a.share + abs(delta) / 2 + 0.01 * (len(b.points) + len(a.points)),
     }
+
+
+def _drop_mixed_documents(points: list[Mapping]) -> list[Mapping]:
+    """Leave out documents where the line takes both sides ("no US troops, but European troops")."""
+    stances: dict = {}
+    for p in points:
+        stances.setdefault(p.get("doc_id"), set()).add(p["stance"])
+    mixed = {doc for doc, seen in stances.items() if doc is not None and {"support", "oppose"} <= seen}
+    if mixed:
+        log.debug("left out %d document(s) taking both sides: %s", len(mixed), sorted(mixed))
+    return [p for p in points if p.get("doc_id") not in mixed]
 
 
 def detect_shifts(points: Sequence[Mapping], params: ShiftParams | None = None) -> list[dict]:
@@ -170,6 +259,8 @@ def detect_shifts(points: Sequence[Mapping], params: ShiftParams | None = None) 
     params = params or ShiftParams()
     usable = [p for p in points if p.get("date") and p.get("stance") in STANCES
               and float(p.get("confidence", 1.0)) >= params.min_confidence]
+    if params.skip_mixed_documents:
+        usable = _drop_mixed_documents(usable)
     usable.sort(key=lambda p: (str(p["date"])[:10], str(p.get("doc_id") or ""), p.get("start") or 0))
     days = [_day(p["date"]) for p in usable]
     candidates = [c for k in range(1, len(usable)) if days[k] > days[k - 1]
@@ -213,15 +304,11 @@ def _as_params(params: ShiftParams | Mapping | None) -> ShiftParams:
     return replace(load_params(), **dict(params)).check()
 
 
-def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = None,
-                since: str | None = None, params: ShiftParams | Mapping | None = None,
-                level: str = "all", until: str | None = None) -> list[dict]:
-    """Shifts on every person and group line (or one actor's), newest-agnostic, by actor and date."""
-    params = _as_params(params)
-    line_id = resolve_actor(db, actor)["id"] if actor else None
-    rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
+def shifts_on_lines(rows: Sequence[Mapping], params: ShiftParams, *, since: str | None = None) -> list[dict]:
+    """Detect shifts on stance points of many lines (dicts with level, line_id, line_name, line_kind, topic)."""
+    key = lambda r: (r["level"], r["line_id"], r["topic"])  # noqa: E731
     found = []
-    for (lvl, line, top), group in groupby(rows, key=lambda r: (r["level"], r["line_id"], r["topic"])):
+    for (lvl, line, top), group in groupby(sorted(rows, key=key), key=key):
         points = list(group)
         for shift in detect_shifts(points, params):
             if since and shift["shift_date"] < str(since):
@@ -230,5 +317,19 @@ def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = N
             found.append({"actor": head["line_name"], "actor_id": line, "actor_kind": head["line_kind"],
                           "level": lvl, "topic": top, **shift})
     found.sort(key=lambda s: (s["actor"].lower(), s["level"], s["topic"], s["shift_date"]))
+    return found
+
+
+def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = None,
+                since: str | None = None, params: ShiftParams | Mapping | None = None,
+                level: str = "all", until: str | None = None) -> list[dict]:
+    """Shifts on every person and group line (or one actor's), sorted by actor, topic and date.
+
+    Detection reads every point up to `until`; `since` only filters the shifts reported.
+    """
+    params = _as_params(params)
+    line_id = resolve_actor(db, actor)["id"] if actor else None
+    rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
+    found = shifts_on_lines(rows, params, since=since)
     log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
     return found

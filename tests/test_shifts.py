@@ -67,13 +67,52 @@ def test_evidence_is_last_before_and_first_after():
     assert shift["before_statement"] == "s2" and shift["from_date"] == "2020-01-21"
     assert shift["after_statement"] == "s4" and shift["shift_date"] == "2020-02-10"
     assert shift["after_text"] == "statement 4 (oppose)"
-    assert shift["delta"] < -1 and shift["before_count"] >= 2 and shift["after_count"] == 3
+    assert shift["delta"] < -1 and shift["before_count"] == 3 and shift["after_count"] == 2
 
 
 def test_silence_longer_than_the_window_is_no_evidence():
     points = line("SSOO", gaps={2: 4000})
     assert detect_shifts(points, ShiftParams(window_days=1825)) == []
     assert summary(detect_shifts(points, ShiftParams(window_days=5000))) == [("support", "oppose", "s2", "reversal")]
+
+
+def test_after_a_long_silence_one_firm_report_may_stand_for_its_period():
+    # One oppose, two years of silence, then consistent support: a change between periods.
+    points = line("OSSS", gaps={1: 700})
+    [shift] = detect_shifts(points)
+    assert (shift["from_stance"], shift["to_stance"], shift["before_count"], shift["after_silence_days"]) == (
+        "oppose", "support", 1, 710)
+    assert detect_shifts(points, ShiftParams(silence_days=0)) == []
+    assert detect_shifts(line("OSSS", gaps={1: 100})) == []  # a short pause: the first one is an outlier
+
+
+@pytest.mark.parametrize("pattern, gaps", [
+    pytest.param("SSSOSSS", {3: 400}, id="an outlier after a silence, contradicted by what follows"),
+    pytest.param("NSSS", {1: 700}, id="a lone neutral cannot stand for a period"),
+    pytest.param("SSSN", {3: 700}, id="nor a lone neutral after"),
+])
+def test_lone_sides_have_limits(pattern, gaps):
+    assert detect_shifts(line(pattern, gaps=gaps)) == []
+
+
+def test_one_report_counts_once():
+    points = line("SSSOOO")
+    for p in points[3:]:
+        p.update(doc_id="d-oppose", speaker_id="x", date=points[3]["date"])  # three sentences, one article, one day
+    assert detect_shifts(points) == []
+    assert len(detect_shifts(points, ShiftParams(count_by="statement"))) == 1
+    points[5]["speaker_id"] = "y"  # a second speaker in the same article is a second report
+    assert len(detect_shifts(points)) == 1
+
+
+def test_a_document_taking_both_sides_is_left_out():
+    # "No US troops, but European troops": support and oppose in one article is a conditional position.
+    points = line("OOOSOS")
+    for p in points[3:]:
+        p.update(doc_id="hegseth", speaker_id=p["statement_id"], date=points[3]["date"])
+    assert detect_shifts(points) == []
+    assert summary(detect_shifts(points, ShiftParams(skip_mixed_documents=False))) == [
+        ("oppose", "support", "s3", "reversal")]
 
 
 def test_statements_on_one_day_are_never_split():
@@ -164,8 +203,8 @@ def test_group_line_counts_a_person_only_while_in_office(us_db):
 
 def test_an_analyst_correction_changes_the_shift(us_db):
     f = us_db
-    f.say("usa", "2024-07-11", "troop_deployment", "support", group_id="usa")
-    f.say("usa", "2024-09-11", "troop_deployment", "support", group_id="usa")
+    f.say("usa", "2024-10-11", "troop_deployment", "support", group_id="usa")
+    f.say("usa", "2024-12-11", "troop_deployment", "support", group_id="usa")
     wrong = f.say("usa", "2025-02-12", "troop_deployment", "oppose", group_id="usa")
     f.say("usa", "2025-03-12", "troop_deployment", "oppose", group_id="usa")
     f.say("usa", "2025-04-12", "troop_deployment", "oppose", group_id="usa")
@@ -194,7 +233,7 @@ def test_find_shifts_filters(us_db):
 
 @pytest.fixture
 def cli_db(us_db):
-    for day, stance in [("2024-07-10", "support"), ("2024-08-10", "support"),
+    for day, stance in [("2024-12-10", "support"), ("2025-01-10", "support"),
                         ("2025-02-12", "oppose"), ("2025-02-20", "oppose")]:
         us_db.say("usa", day, "nato_membership", stance, group_id="usa", text=f"=HYPERLINK {stance} {day}")
     return us_db.path
@@ -212,7 +251,7 @@ def test_cli_json(cli_db):
     assert {k: row[k] for k in ("actor", "actor_kind", "topic", "from_stance", "to_stance", "from_date",
                                 "shift_date", "magnitude")} == {
         "actor": "United States", "actor_kind": "group", "topic": "nato_membership", "from_stance": "support",
-        "to_stance": "oppose", "from_date": "2024-08-10", "shift_date": "2025-02-12", "magnitude": "reversal"}
+        "to_stance": "oppose", "from_date": "2025-01-10", "shift_date": "2025-02-12", "magnitude": "reversal"}
     assert row["before_statement"] and row["after_statement"] and row["delta"] == -2.0
 
 
@@ -224,9 +263,9 @@ def test_cli_csv_golden(cli_db):
                         "magnitude,delta,before_count,after_count,before_statement,after_statement,"
                         "before_text,after_text")
     assert len(lines) == 2
-    assert lines[1].startswith("United States,usa,group,group,nato_membership,support,oppose,2024-08-10,"
+    assert lines[1].startswith("United States,usa,group,group,nato_membership,support,oppose,2025-01-10,"
                                "2025-02-12,reversal,-2.0,2,2,")
-    assert lines[1].endswith(",'=HYPERLINK support 2024-08-10,'=HYPERLINK oppose 2025-02-12")
+    assert lines[1].endswith(",'=HYPERLINK support 2025-01-10,'=HYPERLINK oppose 2025-02-12")
 
 
 def test_cli_table_options_and_errors(cli_db, tmp_path):

@@ -10,8 +10,8 @@ import click
 from etl.commands.common import db_option, open_for_reading
 from etl.commands.shifts import param_options, params_from
 from etl.errors import StanceError
-from etl.shift_eval import evaluate, load_labels
-from etl.shifts import find_shifts
+from etl.shift_eval import evaluate, load_labels, points_from_statement_labels
+from etl.shifts import find_shifts, shifts_on_lines
 
 LABEL_DIR = Path(__file__).resolve().parents[1] / "corpus" / "labels"
 DEFAULT_LABELS = (LABEL_DIR / "shifts.yaml", LABEL_DIR / "shifts-test.yaml")
@@ -35,15 +35,23 @@ def _label(label: dict) -> str:
 @db_option
 @click.option("--labels", "label_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Shift label files (repeatable; default etl/corpus/labels/shifts.yaml and shifts-test.yaml).")
+@click.option("--gold", "gold_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Detect on labeled statements (e.g. etl/corpus/labels/dev.yaml) instead of the database: "
+                   "measures detection alone, as if extraction were perfect.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @param_options
-def command(db_path, label_files, fmt, config, **values):
+def command(db_path, label_files, gold_files, fmt, config, **values):
     """Compare detected shifts with labeled ones: precision, recall, found, missed, false alarms."""
     params = params_from(config, **values)
-    db = open_for_reading(db_path)
     try:
         labels = load_labels(label_files or DEFAULT_LABELS)
-        result = evaluate(find_shifts(db, params=params), labels)
+        if gold_files:
+            points, problems = points_from_statement_labels(gold_files)
+            labels.problems += problems
+            detected = shifts_on_lines(points, params)
+        else:
+            detected = find_shifts(open_for_reading(db_path), params=params)
+        result = evaluate(detected, labels)
     except StanceError as exc:
         raise click.ClickException(str(exc)) from exc
     for problem in labels.problems:
