@@ -34,7 +34,7 @@ ROLE_KEYS = {"group", "office", "title", "from", "to"}
 OFFICE_KEYS = {"id", "titles", "shared"}
 PHRASE_KEYS = {"phrase", "group", "office"}
 TOPIC_KEYS = {"id", "label", "proposition", "cues", "context", "exclude",
-              "support", "oppose", "neutral"}
+              "support", "oppose", "neutral", "targets", "complaints"}
 STANCE_KEYS = {"support", "oppose", "neutral"}
 
 
@@ -377,7 +377,8 @@ class _Builder:
             label = self.text(fields, "label", what, item, required=False) or tid
             proposition = self.text(fields, "proposition", what, item)
             lists = {k: self.strings(fields.get(k), f"{what}: {k}")
-                     for k in ("cues", "context", "exclude", "support", "oppose", "neutral")}
+                     for k in ("cues", "context", "exclude", "support", "oppose", "neutral",
+                               "targets", "complaints")}
             if not lists["cues"]:
                 self.error(item, f"{what}: no cues (a topic needs at least one cue phrase)")
             if tid in seen:

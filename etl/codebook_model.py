@@ -81,6 +81,8 @@ class Topic:
     support: tuple[str, ...] = ()  # topic-specific support cues
     oppose: tuple[str, ...] = ()  # topic-specific oppose cues
     neutral: tuple[str, ...] = ()  # topic-specific noncommittal cues
+    targets: tuple[str, ...] = ()  # whose troops/spending, beyond group adjectives ("European")
+    complaints: tuple[str, ...] = ()  # negated by a third party, still support: "they don't pay"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,197 @@
+"""Reading one stance cue on the dependency parse: negation scope, modality and nesting.
+
+A cue's polarity flips for each negation on its path to the clause root ("does not believe
+that membership is realistic"), and multiplies by the polarity of every cue that governs it
+("rejected demands that Kyiv renounce membership": oppose x oppose = support). The walk stops
+at clause boundaries that do not carry negation over (conjuncts, relative and adverbial
+clauses), so "will not send ours, but others should go" keeps its two halves apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from etl.topics import Cue
+
+# Dependencies across which a negation or a governing cue does not reach.
+STOP_DEPS = frozenset({"conj", "relcl", "advcl", "parataxis", "appos"})
+NEG_CHILD_DEPS = frozenset({"neg", "det", "advmod", "preconj"})
+NEG_SUBJECTS = frozenset({"nobody", "none", "nothing", "noone"})
+WEAK_MODALS = frozenset({"could", "might", "may"})
+STRONG_MODALS = frozenset({"must", "will", "shall", "should", "'ll", "wo", "ca", "can"})
+INTENSIFIERS = frozenset({"strongly", "fully", "firmly", "absolutely", "categorically",
+                          "clearly", "completely", "totally", "resolutely", "unequivocally"})
+# A cue joined to another as its modifier agrees with it ("dangerous provocation"), and a cue
+# in an "as"-phrase describes the object ("dismissed it as a fantasy"): neither nests.
+MODIFIER_DEPS = frozenset({"amod", "advmod", "compound", "npadvmod"})
+PREDICATIVE_PREPS = frozenset({"as", "like"})
+FIRST_PERSON = frozenset({"i", "we"})
+QUOTE_CHARS = frozenset("\"'“”‘’«»")
+
+BASE_WEIGHT = 0.8
+NEGATED_SUPPORT_WEIGHT = 0.7  # "not realistic": a firm no
+NEGATED_OPPOSE_WEIGHT = 0.45  # "cannot be ruled out": a guarded yes
+WEAK_MODAL_FACTOR = 0.6
+INTENSIFIER_FACTOR = 1.2
+
+
+@dataclass
+class Reading:
+    """One stance cue as read in context."""
+
+    cue: Cue
+    sign: int  # +1 support, -1 oppose, 0 neutral, after negation and nesting
+    weight: float  # strength in [0, 1]
+    negated: bool
+    modality: str | None
+    outer: list[Cue] = field(default_factory=list)  # cues governing this one
+    absorbed: bool = False  # a modifier of another cue: that cue speaks for both
+    path: tuple[int, ...] = ()  # token indexes from the cue up to its clause root
+    first_person: bool | None = None  # the clause subject is I/we (None: no subject found)
+    rule_name: str | None = None  # set when a later rule overrides the cue's own reading
+
+    @property
+    def rule(self) -> str:
+        """A short name for how this cue decided: e.g. negated-support-cue, nested-oppose-cue."""
+        if self.rule_name:
+            return self.rule_name
+        kind = {1: "support", -1: "oppose", 0: "neutral"}[self.cue.polarity]
+        prefix = "nested-" if self.outer else ""
+        return f"{prefix}{'negated-' if self.negated else ''}{kind}-cue"
+
+    @property
+    def evidence(self) -> str:
+        """The cue text, with any governing cues in front ("rejected … renounce")."""
+        return " … ".join([c.text for c in reversed(self.outer)] + [self.cue.text])
+
+
+def clause_path(token: Token, lo: int, hi: int) -> list[Token]:
+    """The token and its heads up to the root, stopping at clause boundaries or the span edge."""
+    path = [token]
+    while token.dep_ not in STOP_DEPS and token.head.i != token.i:
+        token = token.head
+        if not lo <= token.i < hi:
+            break
+        path.append(token)
+    return path
+
+
+def negations_on(path: list[Token], own: range, negations: frozenset[str]) -> int:
+    """How many negations govern the path: 'not'/'never' children, 'no' determiners, 'without'."""
+    on_path = {t.i for t in path}
+    count = 0
+    for token in path:
+        if token.i not in own and token.lower_ in negations and token.pos_ == "ADP":
+            count += 1  # "without sending troops"
+        for child in token.children:
+            if child.i in own or child.i in on_path:
+                continue
+            if child.dep_ == "neg" or (child.dep_ in NEG_CHILD_DEPS and child.lower_ in negations):
+                count += 1
+            elif child.dep_.startswith("nsubj") and _negative_subject(child, negations):
+                count += 1  # "nobody wants", "no country will send"
+    return count
+
+
+def _negative_subject(subject: Token, negations: frozenset[str]) -> bool:
+    if subject.lower_ in NEG_SUBJECTS:
+        return True
+    return any(c.dep_ == "det" and c.lower_ in negations for c in subject.children)
+
+
+def modality_of(path: list[Token]) -> str | None:
+    """The modal verb of the cue's clause ("must", "could"), if any."""
+    for token in path:
+        if token.tag_ == "MD":  # an elided verb: "but European troops should."
+            return token.lower_
+        for child in token.children:
+            if child.tag_ == "MD":
+                return {"wo": "will", "ca": "can", "'ll": "will"}.get(child.lower_, child.lower_)
+        if token.pos_ in ("VERB", "AUX"):
+            break
+    return None
+
+
+def intensified(path: list[Token]) -> bool:
+    """True when 'strongly', 'firmly'... modifies the cue or its verb."""
+    return any(c.lower_ in INTENSIFIERS for t in path[:2] for c in t.children)
+
+
+def scare_quoted(doc: Doc, cue: Cue) -> bool:
+    """True when the cue is held at arm's length: "so-called", or a quoted noun phrase."""
+    before = doc[cue.start - 1] if cue.start > 0 else None
+    if before is not None and before.lower_ in ("so-called", "so"):
+        return True
+    after = doc[cue.end] if cue.end < len(doc) else None
+    if before is None or after is None:
+        return False
+    if not (before.text in QUOTE_CHARS and after.text in QUOTE_CHARS):
+        return False
+    # 'called the plan "unacceptable"' is the speaker's own word; 'the "irreversible path"' is not.
+    root = doc[cue.start:cue.end].root
+    det = doc[cue.start - 2] if cue.start > 1 else None
+    return root.pos_ in ("NOUN", "PROPN") or (det is not None and det.pos_ == "DET")
+
+
+def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
+             negations: frozenset[str]) -> Reading:
+    """Read a stance cue: its final sign and weight, negation, modality and governing cues."""
+    span = doc[cue.start:cue.end]
+    own = range(cue.start, cue.end)
+    path = clause_path(span.root, lo, hi)
+    sign = cue.polarity
+    outer: list[Cue] = []
+    for below, token in zip(path, path[1:]):
+        if token.dep_ == "prep" and token.lower_ in PREDICATIVE_PREPS:
+            break
+        other = governing.get(token.i)
+        if other is None or other == cue or token.i in own or other in outer:
+            continue
+        if not outer and below.dep_ in MODIFIER_DEPS:
+            return Reading(cue, cue.polarity, BASE_WEIGHT, False, None, [other], absorbed=True)
+        outer.append(other)
+        sign *= other.polarity
+    negated = negations_on(path, own, negations) % 2 == 1
+    modality = modality_of(path)
+    weight = BASE_WEIGHT
+    if negated:
+        weight = NEGATED_SUPPORT_WEIGHT if sign > 0 else NEGATED_OPPOSE_WEIGHT
+        sign = -sign
+    elif modality in WEAK_MODALS:
+        weight *= WEAK_MODAL_FACTOR
+    if intensified(path):
+        weight = min(1.0, weight * INTENSIFIER_FACTOR)
+    if negated and modality:
+        modality = {"can": "cannot", "will": "will not"}.get(modality, f"{modality} not")
+    return Reading(cue, sign, weight, negated, modality, outer, path=tuple(t.i for t in path),
+                   first_person=_first_person(path))
+
+
+def _first_person(path: list[Token]) -> bool | None:
+    for token in path:
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child.lower_ in FIRST_PERSON
+    return None
+
+
+def read_topic_cue(doc: Doc, cue: Cue, lo: int, hi: int,
+                   negations: frozenset[str]) -> tuple[int, str | None, bool]:
+    """With no stance cue, the topic phrase itself: (sign, modality, negated).
+
+    "There will be no troops on Ukrainian soil" -> -1; "European troops should (go)" -> +1;
+    a bare mention -> 0.
+    """
+    span = doc[cue.start:cue.end]
+    path = clause_path(span.root, lo, hi)
+    own = range(cue.start, cue.end)
+    negated = negations_on(path, own, negations) % 2 == 1
+    negated = negated or any(doc[i].lower_ in negations for i in own)
+    modality = modality_of(path)
+    if negated:
+        return -1, modality, True
+    if modality in STRONG_MODALS:
+        return 1, modality, False
+    return 0, modality, False
