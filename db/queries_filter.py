@@ -65,12 +65,21 @@ def statement_conditions(f: ViewFilter, alias: str = "e") -> tuple[list[str], li
 
     where: list[str] = []
     params: list = []
+    # Actor and group filters also name the candidate statements through indexed columns
+    # (statements.actor_id/group_id, plus any statement an analyst re-attributed), so SQLite
+    # reads those rows instead of scanning every corrected row of the view.
     if f.actors:
-        where.append(f"{alias}.actor_id IN ({', '.join('?' for _ in f.actors)})")
-        params.extend(f.actors)
+        marks = ", ".join("?" for _ in f.actors)
+        where.append(f"{alias}.statement_id IN (SELECT id FROM statements WHERE actor_id IN ({marks})"
+                     f" UNION SELECT statement_id FROM statement_overrides WHERE actor_id IN ({marks}))")
+        where.append(f"{alias}.actor_id IN ({marks})")
+        params.extend([*f.actors, *f.actors, *f.actors])
     if f.groups:
-        where.append(f"{alias}.group_id IN ({', '.join('?' for _ in f.groups)})")
-        params.extend(f.groups)
+        marks = ", ".join("?" for _ in f.groups)
+        where.append(f"{alias}.statement_id IN (SELECT id FROM statements WHERE group_id IN ({marks})"
+                     " UNION SELECT statement_id FROM statement_overrides WHERE actor_id IS NOT NULL)")
+        where.append(f"{alias}.group_id IN ({marks})")
+        params.extend([*f.groups, *f.groups])
     if f.since:
         where.append(f"{alias}.date >= ?")
         params.append(f.since)

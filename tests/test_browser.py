@@ -142,8 +142,9 @@ def test_analyst_session_in_chromium(server):
                 .to_be_visible()
             expect(page.get_by_text('=HYPERLINK("http://evil.example","x")', exact=False).first).to_be_visible()
             assert page.locator("script", has_text="alert(1)").count() == 0
-            page.screenshot(path=str(ARTIFACTS / "statement-detail.png"), full_page=True)
             rows = download_rows(page, "Export CSV")
+            expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "statement-detail.png"), full_page=True)
             texts = {r["statement_id"]: r["text"] for r in rows}
             assert texts[ids["formula_2025"]].startswith("'=HYPERLINK(")
             assert texts[ids["script_2025"]].startswith('"<script>alert(1)</script>')
