@@ -2,13 +2,19 @@
 
 The detector is a small change-point search over one line (one actor, one topic), its stance
 points in time order. Every boundary between two statement days is a candidate split. Each
-side is read outwards from the split: the nearest `max_per_side` statements inside
-`window_days`, shrunk until at least `agreement` of them (and no fewer than `min_per_side`)
-carry one stance. A candidate is a shift when both sides have a prevailing stance, the two
-differ, the mean score moved by `min_delta` or more, and the first statement after the split
-already carries the new stance. Candidates for the same change overlap; the clearest wins.
-So one outlier among consistent statements cannot make a side, a silence contributes no
-statements, and a line may shift several times (support -> oppose -> support).
+side is read outwards from the split, whole days at a time, inside `window_days`: the side's
+stance is that of the nearest run of at most `max_per_side` statements in which one stance
+holds a share of at least `agreement` and is carried by at least `min_per_side` independent
+reports (`count_by`: one speaker, one day, one article). After a silence of `silence_days` or
+more at the split, a side may rest on its nearest day alone when that day is firm (support or
+oppose) and nothing on its side takes the other side's stance: a period of its own.
+
+A candidate is a shift when the two sides differ, the mean score moved by at least
+`min_delta`, and the first day after the split carries the new stance. Candidates describing
+the same change (same direction, the old stance not back in between) collapse to the clearest.
+So one outlier among consistent statements cannot make a side, silence adds no statements, and
+a line may shift several times. Articles in which the line takes both sides of a topic ("no US
+troops, but European troops") are left out as conditional positions.
 """
 
 from __future__ import annotations
@@ -153,9 +159,10 @@ def _unit(point: Mapping, count_by: str) -> Any:
 
 def _regular(points: Sequence[Mapping], days: Sequence[date], params: ShiftParams) -> _Side | None:
     """The nearest whole days that hold `min_per_side` statements agreeing by `agreement`, or None."""
-    for n in _day_cuts(days):
-        if n > params.max_per_side and n != _day_cuts(days)[0]:
-            break
+    cuts = _day_cuts(days)
+    for n in cuts:
+        if n > params.max_per_side and n != cuts[0]:
+            break  # read at most max_per_side statements, but always the whole nearest day
         side = _side(points, n)
         agreeing = {_unit(p, params.count_by) for p in side.points if p["stance"] == side.stance}
         if len(agreeing) >= params.min_per_side and side.share >= params.agreement:
