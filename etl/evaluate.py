@@ -202,7 +202,10 @@ def score(labels: Iterable[Label], predictions: list[Prediction], split: str = "
         options = _candidates(label, predictions, used)
         if not options:
             continue
-        options.sort(key=lambda j: (predictions[j].stance != label.stance, len(predictions[j].text)))
+        # The best-agreeing prediction: same stance, then same date, then the tightest text.
+        options.sort(key=lambda j: (predictions[j].stance != label.stance,
+                                    label.date is not None and predictions[j].date != label.date,
+                                    len(predictions[j].text)))
         matched[i] = options[0]
         used.add(options[0])
     for i, label in enumerate(labels):
