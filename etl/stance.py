@@ -16,7 +16,11 @@ from spacy.tokens import Doc, Token
 from etl.topics import Cue
 
 # Dependencies across which a negation or a governing cue does not reach.
-STOP_DEPS = frozenset({"conj", "relcl", "advcl", "parataxis", "appos"})
+STOP_DEPS = frozenset({"conj", "relcl", "parataxis", "appos"})
+# An adverbial clause stops the walk when it is a condition, time or reason ("until it joins");
+# "calls for Ukraine to abandon..." is parsed as an adverbial clause too, and must not stop.
+ADVERBIAL_MARKS = frozenset({"if", "unless", "until", "because", "when", "while", "although",
+                             "though", "after", "before", "since", "once", "whereas", "as"})
 NEG_CHILD_DEPS = frozenset({"neg", "det", "advmod", "preconj"})
 NEG_SUBJECTS = frozenset({"nobody", "none", "nothing", "noone"})
 WEAK_MODALS = frozenset({"could", "might", "may"})
@@ -70,7 +74,7 @@ class Reading:
 def clause_path(token: Token, lo: int, hi: int) -> list[Token]:
     """The token and its heads up to the root, stopping at clause boundaries or the span edge."""
     path = [token]
-    while token.dep_ not in STOP_DEPS and token.head.i != token.i:
+    while not _boundary(token) and token.head.i != token.i:
         token = token.head
         if not lo <= token.i < hi:
             break
@@ -78,7 +82,16 @@ def clause_path(token: Token, lo: int, hi: int) -> list[Token]:
     return path
 
 
-def negations_on(path: list[Token], own: range, negations: frozenset[str]) -> int:
+def _boundary(token: Token) -> bool:
+    if token.dep_ in STOP_DEPS:
+        return True
+    if token.dep_ == "advcl":
+        marks = [c.lower_ for c in token.children if c.dep_ in ("mark", "advmod")]
+        return not marks or any(m in ADVERBIAL_MARKS for m in marks)
+    return False
+
+
+def negations_on(path: list[Token], own: range | set[int], negations: frozenset[str]) -> int:
     """How many negations govern the path: 'not'/'never' children, 'no' determiners, 'without'."""
     on_path = {t.i for t in path}
     count = 0
@@ -101,7 +114,7 @@ def _negative_subject(subject: Token, negations: frozenset[str]) -> bool:
     return any(c.dep_ == "det" and c.lower_ in negations for c in subject.children)
 
 
-def modality_of(path: list[Token]) -> str | None:
+def modality_of(path: list[Token], own: range | set[int] = range(0)) -> str | None:
     """The modal verb of the cue's clause ("must", "could"), if any."""
     for token in path:
         if token.tag_ == "MD":  # an elided verb: "but European troops should."
@@ -109,7 +122,7 @@ def modality_of(path: list[Token]) -> str | None:
         for child in token.children:
             if child.tag_ == "MD":
                 return {"wo": "will", "ca": "can", "'ll": "will"}.get(child.lower_, child.lower_)
-        if token.pos_ in ("VERB", "AUX"):
+        if token.pos_ in ("VERB", "AUX") and token.i not in own:
             break
     return None
 
@@ -153,8 +166,10 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
             return Reading(cue, cue.polarity, BASE_WEIGHT, False, None, [other], absorbed=True)
         outer.append(other)
         sign *= other.polarity
-    negated = negations_on(path, own, negations) % 2 == 1
-    modality = modality_of(path)
+    # A governing cue's own negation ("no plans") is already in its polarity.
+    skip = set(own).union(*(range(o.start, o.end) for o in outer))
+    negated = negations_on(path, skip, negations) % 2 == 1
+    modality = modality_of(path, own)
     weight = BASE_WEIGHT
     if negated:
         weight = NEGATED_SUPPORT_WEIGHT if sign > 0 else NEGATED_OPPOSE_WEIGHT

@@ -126,7 +126,7 @@ class Tagger:
             if index == 0:
                 break
             prev = parsed.sents[index - 1][0]
-            if "\n" in text[parsed.doc[prev].idx:parsed.doc[start].idx].rstrip():
+            if "\n" in text[parsed.doc[prev].idx:parsed.doc[start].idx]:
                 break  # another paragraph
             index, start = index - 1, prev
         return start
@@ -213,6 +213,9 @@ class Tagger:
         readings = [r for r in readings if not _in_question(doc, r)]
         outer = {o for r in readings if not r.absorbed for o in r.outer}
         leaves = [r for r in readings if r.cue not in outer and not r.absorbed]
+        # A relative clause describes ("the path that allies promised"); the main clause decides.
+        main = [r for r in leaves if not _in_relative_clause(doc, r)]
+        leaves = main or leaves
         targets = {}
         if topic.targets and not borrowed:
             for cue in topic_cues:
@@ -298,6 +301,10 @@ class Tagger:
 def _in_question(doc: Doc, reading: Reading) -> bool:
     top = doc[reading.path[-1]] if reading.path else None
     return top is not None and top.dep_ == "advcl" and top.lemma_ in QUESTION_LEMMAS
+
+
+def _in_relative_clause(doc: Doc, reading: Reading) -> bool:
+    return bool(reading.path) and doc[reading.path[-1]].dep_ == "relcl"
 
 
 def _by_target(targets: dict[Cue, str], leaves: list[Reading]
