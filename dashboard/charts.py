@@ -29,7 +29,7 @@ def esc(value: object, limit: int | None = None) -> str:
 
 def _layout(fig: go.Figure, title: str | None, height: int = 380) -> go.Figure:
     fig.update_layout(title=esc(title) if title else None, height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", yanchor="top", y=-0.12), hovermode="closest")
+                      legend=dict(orientation="v", x=1.01, y=1, yanchor="top"), hovermode="closest")
     return fig
 
 
@@ -175,6 +175,15 @@ def alignment_heatmap(pairs: list[dict], *, max_actors: int = 40, title: str | N
     ))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=max(320, 80 + 30 * len(keep)))
+
+
+def top_series(points: list[dict], n: int) -> tuple[list[dict], int]:
+    """The points of the `n` series with the most points, and how many series there were."""
+    counts: dict[str, int] = {}
+    for p in points:
+        counts[p["series_id"]] = counts.get(p["series_id"], 0) + 1
+    keep = set(sorted(counts, key=lambda s: (-counts[s], s))[:n])
+    return [p for p in points if p["series_id"] in keep], len(counts)
 
 
 def shifts_for_level(shifts: list[dict], level: str) -> list[dict]:

@@ -8,6 +8,8 @@ from dashboard import charts, data, state
 from dashboard.widgets import freshness_line, md_escape, source_or_stop
 from db.queries_filter import LEVELS
 
+MAX_LINES = 10  # lines per overview chart, so it stays readable on a large database
+
 src = source_or_stop()
 st.title("Who stands where")
 freshness_line(src)
@@ -38,6 +40,11 @@ for topic in lk["topics"]:
     if total > len(points):
         st.caption(f"Showing the latest {len(points)} of {total} statements; the Timeline explorer"
                    " shows weekly or monthly means of all of them.")
+    points, n_series = charts.top_series(points, MAX_LINES)
+    if n_series > MAX_LINES:
+        st.caption(f"The {MAX_LINES} most quoted of {n_series} lines; the Timeline explorer shows any of them.")
+        shown = {p["series_id"] for p in points}
+        shifts = [s for s in shifts if s.get("actor_id") in shown]
     fig = charts.timeline_figure(points, shifts=charts.shifts_for_level(shifts, level))
     st.plotly_chart(fig, key=f"ov_chart_{topic['id']}")
 

@@ -110,10 +110,14 @@ def review_form(statement_id: str, where: str) -> None:
 
 tab_queue, tab_one, tab_actors, tab_log = st.tabs(["Statements to review", "Review by id", "New actors",
                                                     "Audit list"])
-items = data.review_items(src.path, src.stamp, threshold, QUEUE_PAGE, 0)
+queue_page = int(st.session_state.get("rv_queue_page", 1))
+items = data.review_items(src.path, src.stamp, threshold, QUEUE_PAGE, (queue_page - 1) * QUEUE_PAGE)
 with tab_queue:
-    st.markdown(f"**{items['total']} statement(s)** flagged by the engine or below {threshold:.2f} confidence;"
-                f" the {min(QUEUE_PAGE, items['total'])} least certain first.")
+    pages = max(1, -(-items["total"] // QUEUE_PAGE))
+    head = st.columns([4, 1])
+    head[0].markdown(f"**{items['total']} statement(s)** flagged by the engine or below {threshold:.2f}"
+                     " confidence, least certain first. Decided ones leave the queue.")
+    head[1].number_input(f"Page (of {pages})", 1, max(pages, queue_page), step=1, key="rv_queue_page")
     for item in items["queue"]:
         with st.expander(md_escape(f"{item['date'] or 'undated'} · {item['actor']} · {item['excerpt'][:90]}")):
             review_form(item["statement_id"], "queue")

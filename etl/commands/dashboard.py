@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -39,8 +38,6 @@ def command(db_path, host, port):
         click.echo(f"note: no database at {path} yet; the dashboard will say how to create one", err=True)
     click.echo(f"Serving the dashboard for {path} on http://{host}:{port}", err=True)
     env = {**os.environ, "STANCE_DB": str(path)}
-    try:
-        code = subprocess.call(streamlit_command(path, host, port), env=env)
-    except KeyboardInterrupt:
-        code = 0
-    raise SystemExit(code)
+    cmd = streamlit_command(path, host, port)
+    # Become the Streamlit server, so Ctrl-C and a service manager's SIGTERM reach it directly.
+    os.execve(cmd[0], cmd, env)
