@@ -70,7 +70,7 @@ class _Run:
         self.batch: list[tuple[object, str | None]] = []  # (Document, input key)
 
     def problem(self, origin: str, message: str, level: str = "error") -> None:
-        log.warning("%s: %s", origin, message) if level != "error" else log.error("%s", message)
+        (log.error if level == "error" else log.warning)("%s", message)
         store.record_error(self.db, self.report.run_id, origin, message, level)
         self.report.problems.append((origin, message))
         if level != "warning":

@@ -163,7 +163,7 @@ def _documents_in(db_path: Path) -> int:
 @pytest.mark.slow
 def test_two_concurrent_refresh_processes_one_runs_one_exits(tmp_path):
     inbox = tmp_path / "inbox"
-    write_articles(inbox, 150)
+    write_articles(inbox, 60)
     db_path = tmp_path / "stance.db"
     config = write_config(tmp_path, str(inbox))
     first = _stance("refresh", "--config", str(config), "--db", str(db_path))
@@ -176,7 +176,7 @@ def test_two_concurrent_refresh_processes_one_runs_one_exits(tmp_path):
     finally:
         first.wait(timeout=600)
     assert first.returncode == 0
-    assert table_counts(db_path)["documents"] == 150
+    assert table_counts(db_path)["documents"] == 60
 
 
 @pytest.mark.slow
