@@ -7,7 +7,8 @@ stance is that of the nearest run of at most `max_per_side` statements in which 
 holds a share of at least `agreement` and is carried by at least `min_per_side` independent
 reports (`count_by`: one speaker, one day, one article). After a silence of `silence_days` or
 more at the split, a side may rest on its nearest day alone when that day is firm (support or
-oppose) and nothing on its side takes the other side's stance: a period of its own.
+oppose) and nothing on its side takes the other side's stance: a period of its own. The
+other side must still be confirmed by `min_per_side` reports.
 
 A candidate is a shift when the two sides differ, the mean score moved by at least
 `min_delta`, and the first day after the split carries the new stance. Candidates describing
@@ -197,7 +198,7 @@ def _sides(before, b_days, after, a_days, silent: bool, params: ShiftParams) -> 
         a_near = _side(after, _day_cuts(a_days)[0]).stance if after else None
         b_lone = _lone(before, b_days, a_near) if a_near else None
         a_lone = _lone(after, a_days, b_near) if b_near else None
-        pairs = [(b_lone, a_lone), (b_lone, a_reg), (b_reg, a_lone), (b_reg, a_reg)]
+        pairs = [(b_lone, a_reg), (b_reg, a_lone), (b_reg, a_reg)]  # one side stays confirmed
     for b, a in pairs:
         if b is None or a is None or b.stance == a.stance:
             continue
