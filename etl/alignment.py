@@ -64,7 +64,8 @@ def _compare(a: _Line, b: _Line) -> dict | None:
                             "a_statements": len(a.statements[topic]), "b_statements": len(b.statements[topic])}
         evidence += a.statements[topic] + b.statements[topic]
     agreement = sum(t["agreement"] for t in per_topic.values()) / len(per_topic)
-    return {"agreement": round(agreement, 3), "topics": shared, "per_topic": per_topic, "evidence": evidence}
+    return {"agreement": round(agreement, 3), "topics": shared, "per_topic": per_topic, "evidence": evidence,
+            "statements": len(evidence)}
 
 
 def alignment_pairs(db: Database, *, since: str | None = None, until: str | None = None,
@@ -78,7 +79,8 @@ def alignment_pairs(db: Database, *, since: str | None = None, until: str | None
             continue
         pairs.append({"actor_a": a.name, "actor_a_id": a.id, "actor_a_kind": a.kind,
                       "actor_b": b.name, "actor_b_id": b.id, "actor_b_kind": b.kind, **result})
-    pairs.sort(key=lambda p: (-p["agreement"], p["actor_a"].lower(), p["actor_b"].lower()))
+    pairs.sort(key=lambda p: (-p["agreement"], -len(p["topics"]), -p["statements"],
+                              p["actor_a"].lower(), p["actor_b"].lower()))
     log.info("%d aligned pair(s) among %d actor line(s)", len(pairs), len(lines))
     return pairs
 
@@ -100,5 +102,5 @@ def closest_actors(db: Database, actor_id: str, *, since: str | None = None, unt
             continue
         rows.append({"actor": other.name, "actor_id": other.id, "actor_kind": other.kind,
                      "of": mine.name, "of_id": mine.id, **result})
-    rows.sort(key=lambda r: (-r["agreement"], r["actor"].lower()))
+    rows.sort(key=lambda r: (-r["agreement"], -len(r["topics"]), -r["statements"], r["actor"].lower()))
     return rows

@@ -150,7 +150,7 @@ def shifts_figure(rows: list[dict]) -> go.Figure:
             x=[r["shift_date"] for r in mine], y=[f"{r['actor']} ({r['level']})" for r in mine],
             text=[f"{r['topic']}: {r['from_stance']} → {r['to_stance']}" for r in mine], hoverinfo="text+x+y"))
     fig.update_layout(title="Stance shifts", height=max(260, 40 + 28 * len({r["actor"] for r in rows})),
-                      margin=dict(l=40, r=20, t=50, b=40))
+                      margin=dict(l=40, r=20, t=50, b=40), xaxis=dict(type="date", tickformat="%Y-%m-%d"))
     return fig
 
 

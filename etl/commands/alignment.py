@@ -12,9 +12,9 @@ from etl.output import FORMATS, render
 
 PAIR_COLUMNS = ["actor_a", "actor_a_id", "actor_a_kind", "actor_b", "actor_b_id", "actor_b_kind",
                 "agreement", "topics", "evidence"]
-PAIR_TABLE = ["actor_a", "actor_b", "agreement", "topics"]
+PAIR_TABLE = ["actor_a", "actor_b", "agreement", "topics", "statements"]
 ACTOR_COLUMNS = ["of", "actor", "actor_id", "actor_kind", "agreement", "topics", "evidence"]
-ACTOR_TABLE = ["actor", "actor_kind", "agreement", "topics"]
+ACTOR_TABLE = ["actor", "actor_kind", "agreement", "topics", "statements"]
 
 
 @click.command("alignment")
