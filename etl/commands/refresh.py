@@ -24,7 +24,7 @@ def command(config_path, db_path):
         config = load_config(config_path)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    path = resolve_db_path(db_path or config.db)
+    path = db_path or config.db or resolve_db_path(None)
     try:
         with refresh_lock(path):
             db = open_writable(path)
