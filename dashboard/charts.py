@@ -129,7 +129,7 @@ def latest_heatmap(rows: list[dict], *, title: str | None = None) -> go.Figure:
     return _layout(fig, title, height=max(260, 60 + 28 * len(series)))
 
 
-def roles_figure(roles: list[dict], *, today: date | None = None) -> go.Figure:
+def roles_figure(roles: list[dict], *, today: date | None = None, title: str = "Roles over time") -> go.Figure:
     """Dated roles as horizontal bars (an open-ended role runs to today)."""
     end_default = (today or date.today()).isoformat()
     fig = go.Figure()
@@ -142,7 +142,7 @@ def roles_figure(roles: list[dict], *, today: date | None = None) -> go.Figure:
                                  hovertemplate=f"{label}<br>{esc(start)} to {esc(r['end_date'] or 'now')}"
                                                "<extra></extra>"))
     fig.update_xaxes(type="date")
-    return _layout(fig, "Roles over time", height=max(160, 60 + 40 * len(roles)))
+    return _layout(fig, title, height=max(160, 60 + 32 * len({r["actor_id"] + (r["title"] or "") for r in roles})))
 
 
 def alignment_heatmap(pairs: list[dict], *, max_actors: int = 40, title: str | None = None) -> go.Figure:

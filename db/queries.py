@@ -123,10 +123,12 @@ def actor(db: Database, actor_id: str) -> dict | None:
 
 
 def actor_roles(db: Database, actor_id: str) -> list[dict]:
-    """A person's dated roles, or a group's members' roles, oldest first."""
+    """A person's dated roles, or a group's members' roles, oldest first, with statements made in each group."""
     return list(db.query(
         "SELECT r.actor_id, COALESCE(p.name, r.actor_id) AS person, r.group_id,"
-        " COALESCE(g.name, r.group_id) AS group_name, r.office, r.title, r.start_date, r.end_date"
+        " COALESCE(g.name, r.group_id) AS group_name, r.office, r.title, r.start_date, r.end_date,"
+        " (SELECT COUNT(*) FROM statements s WHERE s.actor_id = r.actor_id AND s.group_id = r.group_id)"
+        " AS statements"
         " FROM actor_roles r LEFT JOIN actors p ON p.id = r.actor_id LEFT JOIN actors g ON g.id = r.group_id"
         " WHERE r.actor_id = ? OR r.group_id = ? ORDER BY r.start_date IS NULL, r.start_date, r.actor_id",
         [actor_id, actor_id]))

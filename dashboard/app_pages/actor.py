@@ -37,9 +37,13 @@ if is_group:
     facts.append(f"{row['group_statements']} on its group line (its own plus its people's)")
 st.markdown(" · ".join(facts))
 
+# For a group, chart the roles of the people who spoke for it; every member is in the table.
+charted = [r for r in roles if r["statements"]] if is_group else roles
+if charted:
+    st.plotly_chart(charts.roles_figure(charted, title="Roles of its people who were quoted" if is_group
+                                        else "Roles over time"), key="ac_roles")
 if roles:
-    st.plotly_chart(charts.roles_figure(roles), key="ac_roles")
-    with st.expander("Roles as a table"):
+    with st.expander(f"All {len(roles)} roles as a table"):
         st.dataframe(roles, hide_index=True)
 elif not is_group:
     st.caption("No dated roles recorded for this person.")
