@@ -194,25 +194,26 @@ def shifts(path: str, stamp: tuple, topic: str | None = None, actor_id: str | No
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def alignment(path: str, stamp: tuple, since: str | None, until: str | None,
-              topics: tuple[str, ...] | None) -> list[dict]:
+              topics: tuple[str, ...] | None, level: str = "all") -> list[dict]:
     """Pairwise agreement from `etl.alignment.alignment_pairs`, or []."""
     module = _optional("etl.alignment")
     if module is None:
         return []
     with reader(path) as db:
-        return list(module.alignment_pairs(db, since=since, until=until, topics=list(topics) if topics else None))
+        return list(module.alignment_pairs(db, since=since, until=until, topics=list(topics) if topics else None,
+                                           level=level))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def closest_actors(path: str, stamp: tuple, actor_id: str, since: str | None, until: str | None,
-                   topics: tuple[str, ...] | None = None) -> list[dict]:
+                   topics: tuple[str, ...] | None = None, level: str = "all") -> list[dict]:
     """Actors who agree most with one actor, from `etl.alignment.closest_actors`, or []."""
     module = _optional("etl.alignment")
     if module is None:
         return []
     with reader(path) as db:
         return list(module.closest_actors(db, actor_id, since=since, until=until,
-                                          topics=list(topics) if topics else None))
+                                          topics=list(topics) if topics else None, level=level))
 
 
 def shifts_shown(path: str, stamp: tuple, topic: str | None = None, actor_id: str | None = None,

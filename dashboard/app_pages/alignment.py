@@ -19,15 +19,20 @@ topic_names = {t["id"]: t["label"] or t["id"] for t in lk["topics"]}
 wanted_topics = [t for t in state.url_list("topic") if t in topic_names]
 if "al_topics" not in st.session_state:
     st.session_state["al_topics"] = wanted_topics
-cols = st.columns([3, 3])
+LINE_LEVELS = {"all": "People and groups", "person": "People only", "group": "Groups only"}
+wanted_level = state.url_get("level")
+if "al_level" not in st.session_state:
+    st.session_state["al_level"] = wanted_level if wanted_level in LINE_LEVELS else "all"
+cols = st.columns([3, 2, 3])
+level = cols[1].radio("Lines", list(LINE_LEVELS), key="al_level", format_func=LINE_LEVELS.get)
 topics = cols[0].multiselect("Topics (none: all)", list(topic_names), key="al_topics",
                              format_func=lambda t: topic_names.get(t, t))
-with cols[1]:
+with cols[2]:
     f, _, params = state.filter_widgets(lk, prefix="al", fields=("dates",))
-state.sync_url({**params, **({"topic": topics} if topics else {})})
+state.sync_url({**params, **({"topic": topics} if topics else {}), **({"level": level} if level != "all" else {})})
 
 try:
-    pairs = data.alignment(src.path, src.stamp, f.since, f.until, tuple(topics) or None)
+    pairs = data.alignment(src.path, src.stamp, f.since, f.until, tuple(topics) or None, level)
 except Exception as exc:  # the alignment module is another part of the project
     st.error(f"Alignment failed: {exc}")
     st.stop()
@@ -43,7 +48,7 @@ present = sorted({p["actor_a_id"] for p in pairs} | {p["actor_b_id"] for p in pa
 if "al_who" in st.session_state and st.session_state["al_who"] not in present:
     del st.session_state["al_who"]
 who = st.selectbox("Closest to", present, key="al_who", format_func=lambda a: names.get(a, a))
-closest = data.closest_actors(src.path, src.stamp, who, f.since, f.until, tuple(topics) or None)
+closest = data.closest_actors(src.path, src.stamp, who, f.since, f.until, tuple(topics) or None, level)
 st.dataframe([{"actor": c["actor"], "kind": c["actor_kind"], "agreement": c["agreement"],
                "topics": ", ".join(c["topics"]), "shared statements": len(c.get("evidence") or [])}
               for c in closest], hide_index=True)

@@ -15,6 +15,7 @@ if not data.shifts_available():
 
 lk = data.lookups(src.path, src.stamp)
 actors = {a["id"]: a["name"] for a in lk["actors"]}
+topic_names = {t["id"]: t["label"] or t["id"] for t in lk["topics"]}
 cols = st.columns([2, 3, 2])
 f, _, params = state.filter_widgets(lk, prefix="sh", fields=("topic",), place={"topic": cols[0]})
 wanted = state.url_get("actor")
@@ -40,7 +41,7 @@ if rows:
     download("Export shifts CSV", src, "shifts", f, key="sh_dl", file_name="shifts.csv", shift_rows=rows)
 for s in rows:
     with st.container(border=True):
-        st.markdown(f"**{md_escape(s.get('actor'))}** on **{md_escape(s.get('topic'))}**:"
+        st.markdown(f"**{md_escape(s.get('actor'))}** on **{md_escape(topic_names.get(s.get('topic'), s.get('topic')))}**:"
                     f" {md_escape(s.get('from_stance'))} → {md_escape(s.get('to_stance'))}"
                     f" — {md_escape(s.get('magnitude'))}, mean score moved {float(s.get('delta') or 0):+.2f}"
                     f" ({md_escape(s.get('level'))} line; {s.get('before_count')} statements before,"
@@ -50,3 +51,5 @@ for s in rows:
         before.markdown("> " + md_escape(s.get("before_text")))
         after.markdown(f"*First after* — {md_escape(s.get('shift_date'))}")
         after.markdown("> " + md_escape(s.get("after_text")))
+        st.caption(f"Evidence statement ids (open them on Statements or Review): before"
+                   f" {md_escape(s.get('before_statement'))}, after {md_escape(s.get('after_statement'))}")
