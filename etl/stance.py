@@ -31,6 +31,7 @@ INTENSIFIERS = frozenset({"strongly", "fully", "firmly", "absolutely", "categori
 # in an "as"-phrase describes the object ("dismissed it as a fantasy"): neither nests.
 MODIFIER_DEPS = frozenset({"amod", "advmod", "compound", "npadvmod"})
 PREDICATIVE_PREPS = frozenset({"as", "like"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 FIRST_PERSON = frozenset({"i", "we"})
 QUOTE_CHARS = frozenset("\"'“”‘’«»")
 
@@ -54,6 +55,7 @@ class Reading:
     absorbed: bool = False  # a modifier of another cue: that cue speaks for both
     path: tuple[int, ...] = ()  # token indexes from the cue up to its clause root
     first_person: bool | None = None  # the clause subject is I/we (None: no subject found)
+    negated_at: tuple[int, ...] = ()  # tokens carrying the negations counted
     rule_name: str | None = None  # set when a later rule overrides the cue's own reading
 
     @property
@@ -91,21 +93,22 @@ def _boundary(token: Token) -> bool:
     return False
 
 
-def negations_on(path: list[Token], own: range | set[int], negations: frozenset[str]) -> int:
-    """How many negations govern the path: 'not'/'never' children, 'no' determiners, 'without'."""
+def negation_heads(path: list[Token], own: range | set[int],
+                   negations: frozenset[str]) -> list[int]:
+    """The path tokens that carry a negation: 'not'/'never' children, 'no' determiners, 'without'."""
     on_path = {t.i for t in path}
-    count = 0
+    heads = []
     for token in path:
         if token.i not in own and token.lower_ in negations and token.pos_ == "ADP":
-            count += 1  # "without sending troops"
+            heads.append(token.i)  # "without sending troops"
         for child in token.children:
             if child.i in own or child.i in on_path:
                 continue
             if child.dep_ == "neg" or (child.dep_ in NEG_CHILD_DEPS and child.lower_ in negations):
-                count += 1
+                heads.append(token.i)
             elif child.dep_.startswith("nsubj") and _negative_subject(child, negations):
-                count += 1  # "nobody wants", "no country will send"
-    return count
+                heads.append(token.i)  # "nobody wants", "no country will send"
+    return heads
 
 
 def _negative_subject(subject: Token, negations: frozenset[str]) -> bool:
@@ -133,19 +136,11 @@ def intensified(path: list[Token]) -> bool:
 
 
 def scare_quoted(doc: Doc, cue: Cue) -> bool:
-    """True when the cue is held at arm's length: "so-called", or a quoted noun phrase."""
-    before = doc[cue.start - 1] if cue.start > 0 else None
-    if before is not None and before.lower_ in ("so-called", "so"):
-        return True
-    after = doc[cue.end] if cue.end < len(doc) else None
-    if before is None or after is None:
-        return False
-    if not (before.text in QUOTE_CHARS and after.text in QUOTE_CHARS):
-        return False
-    # 'called the plan "unacceptable"' is the speaker's own word; 'the "irreversible path"' is not.
-    root = doc[cue.start:cue.end].root
-    det = doc[cue.start - 2] if cue.start > 1 else None
-    return root.pos_ in ("NOUN", "PROPN") or (det is not None and det.pos_ == "DET")
+    """True when the cue is held at arm's length with "so-called" (quote marks alone are not:
+    news quotes names and the speaker's own words the same way)."""
+    start = doc[cue.start].idx
+    before = doc.text[max(0, start - 16):start].rstrip(" " + "".join(QUOTE_CHARS)).lower()
+    return before.endswith("so-called") or before.endswith("so called")
 
 
 def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
@@ -168,7 +163,8 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         sign *= other.polarity
     # A governing cue's own negation ("no plans") is already in its polarity.
     skip = set(own).union(*(range(o.start, o.end) for o in outer))
-    negated = negations_on(path, skip, negations) % 2 == 1
+    heads = negation_heads(path, skip, negations)
+    negated = len(heads) % 2 == 1
     modality = modality_of(path, own)
     weight = BASE_WEIGHT
     if negated:
@@ -181,7 +177,30 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
     if negated and modality:
         modality = {"can": "cannot", "will": "will not"}.get(modality, f"{modality} not")
     return Reading(cue, sign, weight, negated, modality, outer, path=tuple(t.i for t in path),
-                   first_person=_first_person(path))
+                   first_person=_first_person(path), negated_at=tuple(heads))
+
+
+def compose_subjects(doc: Doc, readings: list[Reading]) -> None:
+    """A cue in subject position takes the polarity of its clause's predicate cue.
+
+    "Sending troops would be a mistake": support x oppose = oppose; "Joining NATO is the
+    only way": support. The predicate cue then stops being a leaf of its own.
+    """
+    for subj in readings:
+        for k in range(1, len(subj.path)):
+            if doc[subj.path[k - 1]].dep_ not in SUBJECT_DEPS:
+                continue
+            head = subj.path[k]
+            for pred in readings:
+                if pred is subj or pred.absorbed or pred.cue in subj.outer or head not in pred.path:
+                    continue
+                at = pred.path.index(head)
+                if at == 0 or doc[pred.path[at - 1]].dep_ in SUBJECT_DEPS:
+                    continue
+                below = sum(1 for i in pred.negated_at if i in pred.path[:at])
+                subj.sign *= pred.cue.polarity * (-1 if below % 2 else 1)
+                subj.outer.append(pred.cue)
+            return
 
 
 def _first_person(path: list[Token]) -> bool | None:
@@ -202,7 +221,7 @@ def read_topic_cue(doc: Doc, cue: Cue, lo: int, hi: int,
     span = doc[cue.start:cue.end]
     path = clause_path(span.root, lo, hi)
     own = range(cue.start, cue.end)
-    negated = negations_on(path, own, negations) % 2 == 1
+    negated = len(negation_heads(path, own, negations)) % 2 == 1
     negated = negated or any(doc[i].lower_ in negations for i in own)
     modality = modality_of(path)
     if negated:

@@ -16,14 +16,16 @@ from spacy.tokens import Doc
 
 from etl.codebook_model import Codebook, Topic
 from etl.models import Statement, Tag
-from etl.stance import Reading, read_cue, read_topic_cue, scare_quoted
+from etl.stance import (Reading, clause_path, compose_subjects, read_cue, read_topic_cue,
+                         scare_quoted)
 from etl.topics import GENERIC, Cue, CueMatcher
 
 log = logging.getLogger(__name__)
 
 STANCE_KINDS = ("support", "oppose", "neutral")
 THRESHOLD = 0.2  # |score| below this is neutral
-CONTEXT_SENTENCES = 3  # how far back (same paragraph) context phrases may sit
+CONTEXT_SENTENCES = 6  # how far back context phrases ("Ukraine") may sit
+BORROW_SENTENCES = 2  # how far back (same paragraph) a topic may be borrowed from
 QUESTION_LEMMAS = frozenset({"ask", "question", "press"})
 POSSESSIVES = frozenset({"our", "my", "its", "their"})
 TARGET_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod"})
@@ -117,8 +119,9 @@ class Tagger:
                 return index
         return len(parsed.sents) - 1
 
-    def _window_start(self, parsed: _Parsed, lo: int, sentences: int = 1) -> int:
-        """Start of the sentence `sentences` before the statement's, within its paragraph."""
+    def _window_start(self, parsed: _Parsed, lo: int, sentences: int = BORROW_SENTENCES,
+                      across_paragraphs: bool = False) -> int:
+        """Start of the sentence `sentences` before the statement's (within its paragraph)."""
         index = self._sentence_index(parsed, lo)
         start = parsed.sents[index][0]
         text = parsed.doc.text
@@ -126,7 +129,7 @@ class Tagger:
             if index == 0:
                 break
             prev = parsed.sents[index - 1][0]
-            if "\n" in text[parsed.doc[prev].idx:parsed.doc[start].idx]:
+            if not across_paragraphs and "\n" in text[parsed.doc[prev].idx:parsed.doc[start].idx]:
                 break  # another paragraph
             index, start = index - 1, prev
         return start
@@ -135,19 +138,20 @@ class Tagger:
     def _topics(self, statement: Statement, parsed: _Parsed, cues: list[Cue], lo: int,
                 hi: int) -> dict[Topic, tuple[list[Cue], bool]]:
         """Topic -> (its cues, borrowed from the sentence before?) for the statement."""
-        ctx_lo = self._window_start(parsed, lo, CONTEXT_SENTENCES)
+        ctx_lo = self._window_start(parsed, lo, CONTEXT_SENTENCES, across_paragraphs=True)
         ctx_hi = parsed.sents[self._sentence_index(parsed, hi - 1)][1]
         prev_lo = self._window_start(parsed, lo)
         has_polar = any(c.kind in ("support", "oppose") and lo <= c.start and c.end <= hi
                         for c in cues)
         out: dict[Topic, tuple[list[Cue], bool]] = {}
+        own_any = any(c.kind == "cue" and lo <= c.start < hi for c in cues)
         for topic in self.codebook.topics:
             mine = [c for c in cues if c.topic == topic.id]
             found = [c for c in mine if c.kind == "cue" and c.start >= prev_lo]
             found = [c for c in found if not self._excluded(statement, parsed, topic, c, mine)]
             own = [c for c in found if lo <= c.start < hi]
             borrowed = not own
-            if borrowed and not (found and has_polar):
+            if borrowed and not (found and has_polar and not own_any):
                 continue
             if topic.context and not self._in_context(statement, parsed, topic, ctx_lo, ctx_hi):
                 log.debug("%s: topic %s without context", statement.id, topic.id)
@@ -202,12 +206,13 @@ class Tagger:
         usable = [c for c in stance_cues if not scare_quoted(doc, c)]
         governing = {i: c for c in usable for i in range(c.start, c.end)}
         readings = [read_cue(doc, c, governing, lo, hi, self.negations) for c in usable]
+        compose_subjects(doc, readings)
         complaints = {i for c in self._all_cues(topic.id, "complaint", lo, hi) for i in
                       range(c.start, c.end)}
         for reading in readings:
             # "Germany does not pay its fair share" demands more; "we will not pay" refuses.
             if (reading.negated and reading.sign < 0 and reading.first_person is not True
-                    and complaints.intersection(reading.path)):
+                    and complaints.intersection(reading.negated_at)):
                 reading.sign, reading.rule_name = 1, "complaint"
         # "Asked about Kyiv's bid to join, he said..." : the question is not the answer.
         readings = [r for r in readings if not _in_question(doc, r)]
@@ -216,6 +221,11 @@ class Tagger:
         # A relative clause describes ("the path that allies promised"); the main clause decides.
         main = [r for r in leaves if not _in_relative_clause(doc, r)]
         leaves = main or leaves
+        if not borrowed:
+            # Prefer cues in the topic phrase's own clause over cues elsewhere in the sentence.
+            near = set().union(*(_clause_of(doc, c, lo, hi) for c in topic_cues))
+            linked = [r for r in leaves if near.intersection(r.path)]
+            leaves = linked or leaves
         targets = {}
         if topic.targets and not borrowed:
             for cue in topic_cues:
@@ -301,6 +311,11 @@ class Tagger:
 def _in_question(doc: Doc, reading: Reading) -> bool:
     top = doc[reading.path[-1]] if reading.path else None
     return top is not None and top.dep_ == "advcl" and top.lemma_ in QUESTION_LEMMAS
+
+
+def _clause_of(doc: Doc, cue: Cue, lo: int, hi: int) -> set[int]:
+    return {t.i for t in clause_path(doc[cue.start:cue.end].root, lo, hi)} | set(
+        range(cue.start, cue.end))
 
 
 def _in_relative_clause(doc: Doc, reading: Reading) -> bool:
