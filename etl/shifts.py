@@ -209,11 +209,21 @@ def _sides(before, b_days, after, a_days, silent: bool, params: ShiftParams) -> 
     return None
 
 
+def _nearest(days: Sequence[date], order: range, inside, limit: int) -> list[int]:
+    """Indices in `order` inside the window: at most `limit` statements, but whole days."""
+    taken: list[int] = []
+    for i in order:
+        if not inside(days[i]) or (len(taken) >= limit and days[i] != days[taken[-1]]):
+            break
+        taken.append(i)
+    return taken
+
+
 def _candidate(points: Sequence[Mapping], days: Sequence[date], k: int, params: ShiftParams) -> dict | None:
     window = timedelta(days=params.window_days)
     split_day = days[k]
-    b_idx = [i for i in range(k - 1, -1, -1) if split_day - days[i] <= window]
-    a_idx = [i for i in range(k, len(points)) if days[i] - split_day <= window]
+    b_idx = _nearest(days, range(k - 1, -1, -1), lambda d: split_day - d <= window, params.max_per_side)
+    a_idx = _nearest(days, range(k, len(points)), lambda d: d - split_day <= window, params.max_per_side)
     silent = params.silence_days > 0 and (split_day - days[k - 1]).days >= params.silence_days
     found = _sides([points[i] for i in b_idx], [days[i] for i in b_idx],
                    [points[i] for i in a_idx], [days[i] for i in a_idx], silent, params)
