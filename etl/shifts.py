@@ -7,7 +7,7 @@ stance is that of the nearest run of at most `max_per_side` statements in which 
 holds a share of at least `agreement` and is carried by at least `min_per_side` independent
 reports (`count_by`: one speaker, one day, one article). After a silence of `silence_days` or
 more at the split, a side may rest on its nearest day alone when that day is firm (support or
-oppose) and nothing on its side takes the other side's stance: a period of its own. The
+oppose) and none of its nearest statements takes the other side's stance: a period of its own. The
 other side must still be confirmed by `min_per_side` reports.
 
 A candidate is a shift when the two sides differ, the mean score moved by at least
