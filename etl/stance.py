@@ -21,6 +21,8 @@ STOP_DEPS = frozenset({"conj", "relcl", "parataxis", "appos"})
 # "calls for Ukraine to abandon..." is parsed as an adverbial clause too, and must not stop.
 ADVERBIAL_MARKS = frozenset({"if", "unless", "until", "because", "when", "while", "although",
                              "though", "after", "before", "since", "once", "whereas", "as"})
+ADJUNCT_PREPS = frozenset({"after", "before", "despite", "since", "amid", "following", "during"})
+CONDITION_MARKS = frozenset({"if"})
 NEG_CHILD_DEPS = frozenset({"neg", "det", "advmod", "preconj"})
 NEG_SUBJECTS = frozenset({"nobody", "none", "nothing", "noone"})
 WEAK_MODALS = frozenset({"could", "might", "may"})
@@ -67,6 +69,10 @@ class Reading:
         prefix = "nested-" if self.outer else ""
         return f"{prefix}{'negated-' if self.negated else ''}{kind}-cue"
 
+    def sign_before_negation(self) -> int:
+        """The polarity this cue lends to what it governs: its own, flipped by its negation."""
+        return -self.cue.polarity if self.negated else self.cue.polarity
+
     @property
     def evidence(self) -> str:
         """The cue text, with any governing cues in front ("rejected … renounce")."""
@@ -89,7 +95,9 @@ def _boundary(token: Token) -> bool:
         return True
     if token.dep_ == "advcl":
         marks = [c.lower_ for c in token.children if c.dep_ in ("mark", "advmod")]
-        return not marks or any(m in ADVERBIAL_MARKS for m in marks)
+        return any(m in ADVERBIAL_MARKS for m in marks)
+    if token.dep_ == "prep" and token.lower_ in ADJUNCT_PREPS:
+        return True  # "increase spending after years of cuts": the cuts are background
     return False
 
 
@@ -178,6 +186,25 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         modality = {"can": "cannot", "will": "will not"}.get(modality, f"{modality} not")
     return Reading(cue, sign, weight, negated, modality, outer, path=tuple(t.i for t in path),
                    first_person=_first_person(path), negated_at=tuple(heads))
+
+
+def compose_conditions(doc: Doc, readings: list[Reading]) -> None:
+    """A cue in an "if" clause takes the polarity of the main clause's cues.
+
+    "If NATO sends troops, a direct conflict would be inevitable": support x oppose = oppose.
+    """
+    for cond in readings:
+        if not cond.path or cond.absorbed:
+            continue
+        top = doc[cond.path[-1]]
+        if top.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS
+                                          for c in top.children):
+            continue
+        for main in readings:
+            if main is cond or main.absorbed or top.head.i not in main.path or main.cue in cond.outer:
+                continue
+            cond.sign *= main.sign_before_negation() if main.cue.polarity else 0
+            cond.outer.append(main.cue)
 
 
 def compose_subjects(doc: Doc, readings: list[Reading]) -> None:

@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 
 from etl.codebook_model import Codebook, Topic
 from etl.models import Statement, Tag
-from etl.stance import (Reading, clause_path, compose_subjects, read_cue, read_topic_cue,
+from etl.stance import (Reading, clause_path, compose_conditions, compose_subjects, read_cue,
+                         read_topic_cue,
                          scare_quoted)
 from etl.topics import GENERIC, Cue, CueMatcher
 
@@ -207,6 +208,7 @@ class Tagger:
         governing = {i: c for c in usable for i in range(c.start, c.end)}
         readings = [read_cue(doc, c, governing, lo, hi, self.negations) for c in usable]
         compose_subjects(doc, readings)
+        compose_conditions(doc, readings)
         complaints = {i for c in self._all_cues(topic.id, "complaint", lo, hi) for i in
                       range(c.start, c.end)}
         for reading in readings:
