@@ -83,6 +83,7 @@ class Topic:
     neutral: tuple[str, ...] = ()  # topic-specific noncommittal cues
     targets: tuple[str, ...] = ()  # whose troops/spending, beyond group adjectives ("European")
     complaints: tuple[str, ...] = ()  # negated by a third party, still support: "they don't pay"
+    followups: tuple[str, ...] = ()  # put a statement on the topic only right after it was named
 
 
 @dataclass(frozen=True)

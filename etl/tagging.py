@@ -19,26 +19,13 @@ from etl.models import Statement, Tag
 from etl.stance import (Reading, clause_path, compose_conditions, compose_subjects, read_cue,
                          read_topic_cue,
                          scare_quoted)
-from etl.topics import GENERIC, Cue, CueMatcher
+from etl.topics import GENERIC, Cue, CueMatcher, Found, Parsed, TopicFinder
 
 log = logging.getLogger(__name__)
 
 STANCE_KINDS = ("support", "oppose", "neutral")
 THRESHOLD = 0.2  # |score| below this is neutral
-CONTEXT_SENTENCES = 6  # how far back context phrases ("Ukraine") may sit
-BORROW_SENTENCES = 2  # how far back (same paragraph) a topic may be borrowed from
 QUESTION_LEMMAS = frozenset({"ask", "question", "press"})
-POSSESSIVES = frozenset({"our", "my", "its", "their"})
-TARGET_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod"})
-
-
-@dataclass
-class _Parsed:
-    """A doc with its cues and sentence bounds, kept while its statements are tagged."""
-
-    doc: Doc
-    cues: list[Cue]
-    sents: list[tuple[int, int]]  # token bounds of each sentence
 
 
 @dataclass
@@ -53,7 +40,11 @@ class _Decision:
 
 
 class Tagger:
-    """Topic and stance tagger; build once per codebook, then call tag() per statement."""
+    """Topic and stance tagger; build once per codebook, then call tag() per statement.
+
+    Statements of one document should come in text order: a statement that only follows up
+    on a topic ("We need to do more") is tagged when a recent statement named it.
+    """
 
     def __init__(self, codebook: Codebook, nlp: Language | None = None):
         if nlp is None:
@@ -62,16 +53,9 @@ class Tagger:
         self.codebook = codebook
         self.nlp = nlp
         self.matcher = CueMatcher(codebook, nlp)
+        self.finder = TopicFinder(codebook)
         self.negations = frozenset(n.lower() for n in codebook.negations)
-        self.group_of: dict[str, str] = {}  # lower name/adjective -> group id
-        for actor in codebook.actors:
-            if actor.kind == "group":
-                for name in (actor.name, *actor.aliases, *actor.metonyms, *actor.adjectives):
-                    self.group_of.setdefault(name.lower(), actor.id)
-        self.speaker_context = {
-            t.id: {self.group_of[c.lower()] for c in t.context if c.lower() in self.group_of}
-            for t in codebook.topics}
-        self._parsed: _Parsed | None = None
+        self._parsed: Parsed | None = None
 
     # --- public -------------------------------------------------------------------
     def tag(self, statement: Statement, doc: Doc | None = None) -> list[Tag]:
@@ -79,19 +63,18 @@ class Tagger:
         parsed, lo, hi = self._locate(statement, doc)
         if hi <= lo:
             return []
-        cues = [c for c in parsed.cues if c.start < hi and c.end > self._window_start(parsed, lo)]
-        topics = self._topics(statement, parsed, cues, lo, hi)
-        if not topics:
-            return []
-        stance_cues = self._stance_cues(cues, lo, hi, topics)
+        topics = self.finder.find(statement, parsed, lo, hi)
         tags = []
-        for topic, (topic_cues, borrowed) in topics.items():
-            tags.extend(self._tag_topic(statement, parsed.doc, topic, topic_cues, borrowed,
-                                        stance_cues[topic.id], lo, hi))
+        if topics:
+            stance_cues = self._stance_cues(parsed.cues, lo, hi, topics)
+            for topic, found in topics.items():
+                tags.extend(self._tag_topic(statement, parsed.doc, topic, found,
+                                            stance_cues[topic.id], lo, hi))
+        self.finder.remember(statement, sorted({t.topic for t in tags}))
         return tags
 
     # --- locating the statement ---------------------------------------------------
-    def _locate(self, statement: Statement, doc: Doc | None) -> tuple[_Parsed, int, int]:
+    def _locate(self, statement: Statement, doc: Doc | None) -> tuple[Parsed, int, int]:
         """The parsed doc holding the statement and the statement's token bounds in it."""
         if doc is not None:
             start = statement.start
@@ -102,88 +85,20 @@ class Tagger:
             if start is not None:
                 span = doc.char_span(start, start + len(statement.text), alignment_mode="expand")
                 if span is not None:
-                    parsed = self._parse_cached(doc)
-                    return parsed, span.start, span.end
+                    return self._parse_cached(doc), span.start, span.end
         parsed = self._parse_cached(self.nlp(statement.text))
         return parsed, 0, len(parsed.doc)
 
-    def _parse_cached(self, doc: Doc) -> _Parsed:
+    def _parse_cached(self, doc: Doc) -> Parsed:
         if self._parsed is None or self._parsed.doc is not doc:
             sents = [(s.start, s.end) for s in doc.sents] if doc.has_annotation("DEP") \
                 else [(0, len(doc))]
-            self._parsed = _Parsed(doc, self.matcher(doc), sents)
+            self._parsed = Parsed(doc, self.matcher(doc), sents)
         return self._parsed
-
-    def _sentence_index(self, parsed: _Parsed, token: int) -> int:
-        for index, (start, end) in enumerate(parsed.sents):
-            if start <= token < end:
-                return index
-        return len(parsed.sents) - 1
-
-    def _window_start(self, parsed: _Parsed, lo: int, sentences: int = BORROW_SENTENCES,
-                      across_paragraphs: bool = False) -> int:
-        """Start of the sentence `sentences` before the statement's (within its paragraph)."""
-        index = self._sentence_index(parsed, lo)
-        start = parsed.sents[index][0]
-        text = parsed.doc.text
-        for _ in range(sentences):
-            if index == 0:
-                break
-            prev = parsed.sents[index - 1][0]
-            if not across_paragraphs and "\n" in text[parsed.doc[prev].idx:parsed.doc[start].idx]:
-                break  # another paragraph
-            index, start = index - 1, prev
-        return start
-
-    # --- topics -------------------------------------------------------------------
-    def _topics(self, statement: Statement, parsed: _Parsed, cues: list[Cue], lo: int,
-                hi: int) -> dict[Topic, tuple[list[Cue], bool]]:
-        """Topic -> (its cues, borrowed from the sentence before?) for the statement."""
-        ctx_lo = self._window_start(parsed, lo, CONTEXT_SENTENCES, across_paragraphs=True)
-        ctx_hi = parsed.sents[self._sentence_index(parsed, hi - 1)][1]
-        prev_lo = self._window_start(parsed, lo)
-        has_polar = any(c.kind in ("support", "oppose") and lo <= c.start and c.end <= hi
-                        for c in cues)
-        out: dict[Topic, tuple[list[Cue], bool]] = {}
-        own_any = any(c.kind == "cue" and lo <= c.start < hi for c in cues)
-        for topic in self.codebook.topics:
-            mine = [c for c in cues if c.topic == topic.id]
-            found = [c for c in mine if c.kind == "cue" and c.start >= prev_lo]
-            found = [c for c in found if not self._excluded(statement, parsed, topic, c, mine)]
-            own = [c for c in found if lo <= c.start < hi]
-            borrowed = not own
-            if borrowed and not (found and has_polar and not own_any):
-                continue
-            if topic.context and not self._in_context(statement, parsed, topic, ctx_lo, ctx_hi):
-                log.debug("%s: topic %s without context", statement.id, topic.id)
-                continue
-            out[topic] = (own or found, borrowed)
-        return out
-
-    def _excluded(self, statement: Statement, parsed: _Parsed, topic: Topic, cue: Cue,
-                  mine: list[Cue]) -> bool:
-        """True when an exclude phrase overlaps the cue, or shares its sentence unanswered."""
-        excludes = [c for c in mine if c.kind == "exclude"]
-        if any(e.overlaps(cue) for e in excludes):
-            return True
-        target = self._target(statement, parsed.doc, topic, cue)
-        if target and target.lower() in {e.lower() for e in topic.exclude}:
-            return True  # "its troops" said by Moscow: Russian troops
-        s_start, s_end = parsed.sents[self._sentence_index(parsed, cue.start)]
-        if not any(s_start <= e.start < s_end for e in excludes):
-            return False
-        return not any(c.kind == "context" and s_start <= c.start < s_end for c in mine)
-
-    def _in_context(self, statement: Statement, parsed: _Parsed, topic: Topic, lo: int,
-                    hi: int) -> bool:
-        if statement.group_id in self.speaker_context[topic.id]:
-            return True
-        return any(c.topic == topic.id and c.kind == "context" and lo <= c.start < hi
-                   for c in parsed.cues)
 
     # --- stance cues --------------------------------------------------------------
     def _stance_cues(self, cues: list[Cue], lo: int, hi: int,
-                     topics: dict[Topic, tuple[list[Cue], bool]]) -> dict[str, list[Cue]]:
+                     topics: dict[Topic, Found]) -> dict[str, list[Cue]]:
         """Topic id -> stance cues in the statement: its own, plus the generic ones nearest it."""
         inside = [c for c in cues if c.kind in STANCE_KINDS and lo <= c.start and c.end <= hi]
         out: dict[str, list[Cue]] = {t.id: [] for t in topics}
@@ -192,7 +107,8 @@ class Tagger:
                 if cue.topic in out:
                     out[cue.topic].append(cue)
                 continue
-            nearest = min(topics, key=lambda t: min(_distance(cue, c) for c in topics[t][0]))
+            nearest = min(topics, key=lambda t: min((_distance(cue, c) for c in topics[t].cues),
+                                                    default=len(self._parsed.doc)))
             out[nearest.id].append(cue)
         return {tid: _longest(found, tid) for tid, found in out.items()}
 
@@ -202,8 +118,11 @@ class Tagger:
                 and lo <= c.start < hi] if parsed else []
 
     # --- one topic ----------------------------------------------------------------
-    def _tag_topic(self, statement: Statement, doc: Doc, topic: Topic, topic_cues: list[Cue],
-                   borrowed: bool, stance_cues: list[Cue], lo: int, hi: int) -> list[Tag]:
+    def _tag_topic(self, statement: Statement, doc: Doc, topic: Topic, found: Found,
+                   stance_cues: list[Cue], lo: int, hi: int) -> list[Tag]:
+        topic_cues = list(found.cues)
+        borrowed = found.origin != "own"
+        suffix = "" if found.origin == "own" else f"+{found.origin}"
         usable = [c for c in stance_cues if not scare_quoted(doc, c)]
         governing = {i: c for c in usable for i in range(c.start, c.end)}
         readings = [read_cue(doc, c, governing, lo, hi, self.negations) for c in usable]
@@ -231,19 +150,19 @@ class Tagger:
         targets = {}
         if topic.targets and not borrowed:
             for cue in topic_cues:
-                target = self._target(statement, doc, topic, cue)
+                target = self.finder.target(statement, doc, topic, cue)
                 if target:
                     targets[cue] = target
         groups = _by_target(targets, leaves)
         decisions = {}
         for target, (t_cues, t_leaves) in groups.items():
             cues_here = t_cues or topic_cues
-            decisions[target] = self._decide(doc, cues_here, t_leaves, borrowed, lo, hi)
+            decisions[target] = self._decide(doc, cues_here, t_leaves, suffix, lo, hi)
         if len({d.stance for d in decisions.values()}) > 1:
             chosen = decisions  # opposed targets: one tag each
         else:
             only = next(iter(decisions)) if len(decisions) == 1 else None
-            chosen = {only: self._decide(doc, topic_cues, leaves, borrowed, lo, hi)}
+            chosen = {only: self._decide(doc, topic_cues, leaves, suffix, lo, hi)}
         topic_cue = topic_cues[0].text if topic_cues else ""
         return [Tag(statement_id=statement.id, topic=topic.id, stance=d.stance,
                     score=round(d.score, 2), confidence=round(d.confidence, 2), cue=d.cue,
@@ -253,11 +172,11 @@ class Tagger:
                                     topic_cue) if target else topic_cue))
                 for target, d in chosen.items()]
 
-    def _decide(self, doc: Doc, topic_cues: list[Cue], leaves: list[Reading], borrowed: bool,
+    def _decide(self, doc: Doc, topic_cues: list[Cue], leaves: list[Reading], suffix: str,
                 lo: int, hi: int) -> _Decision:
         """The stance from the leaf readings, or from the topic phrase itself."""
         polar = [r for r in leaves if r.sign != 0]
-        suffix = "+context" if borrowed else ""
+        borrowed = bool(suffix)
         if polar:
             score = sum(r.sign * r.weight for r in polar)
             mixed = len({r.sign for r in polar}) > 1
@@ -283,31 +202,6 @@ class Tagger:
                                  _conf(0.5, borrowed), cue.text, rule + suffix, negated, modality)
         return _Decision("neutral", 0.0, _conf(0.35, borrowed), "", "topic-only" + suffix,
                          False, None)
-
-    def _target(self, statement: Statement, doc: Doc, topic: Topic, cue: Cue) -> str | None:
-        """Whose troops or spending: 'US troops', 'European troops', 'French soldiers'."""
-        if not topic.targets:
-            return None
-        noun = doc[cue.start:cue.end].root
-        words = {w.lower() for w in topic.targets}
-        for child in noun.children:
-            if child.dep_ not in TARGET_DEPS or child.i >= noun.i:
-                continue
-            lower = child.lower_
-            if lower in POSSESSIVES:
-                group = self.codebook.actor(statement.group_id) if statement.group_id else None
-                if group is None or group.kind != "group" or not group.adjectives:
-                    continue
-                label = group.adjectives[0]
-            elif lower in words or lower in self.group_of:
-                label = child.text
-                if child.dep_ == "poss" or lower.endswith("'s"):
-                    group = self.codebook.actor(self.group_of.get(lower, ""))
-                    label = group.adjectives[0] if group and group.adjectives else child.text
-            else:
-                continue
-            return f"{label} {noun.lower_}"
-        return None
 
 
 def _in_question(doc: Doc, reading: Reading) -> bool:

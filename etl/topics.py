@@ -1,4 +1,6 @@
-"""Cue matching: the codebook's topic and stance phrases compiled into spaCy PhraseMatchers.
+"""Topics: the codebook's phrases compiled into spaCy PhraseMatchers, and which topics a
+statement bears on (its own cue phrases, else a follow-up word or stance cue in a passage
+whose topic was just named).
 
 Every phrase is matched three ways, all built once per matcher: on LOWER (the phrase as
 written, any case), on LEMMA (its inflections: "rules out" for "rule out") and, for phrases
@@ -14,12 +16,13 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from etl.codebook_model import Codebook
+from etl.codebook_model import Codebook, Topic
 
 log = logging.getLogger(__name__)
 
 GENERIC = "*"  # the topic slot of generic (all-topic) cues
-KINDS = ("cue", "context", "exclude", "target", "support", "oppose", "neutral", "complaint")
+KINDS = ("cue", "context", "exclude", "target", "support", "oppose", "neutral", "complaint",
+         "followup")
 POLARITY = {"support": 1, "oppose": -1, "neutral": 0}
 
 
@@ -53,7 +56,8 @@ def phrase_lists(codebook: Codebook) -> dict[tuple[str, str], tuple[str, ...]]:
     }
     for topic in codebook.topics:
         for kind in KINDS:
-            kind_field = {"cue": "cues", "target": "targets", "complaint": "complaints"}.get(kind, kind)
+            kind_field = {"cue": "cues", "target": "targets", "complaint": "complaints",
+                          "followup": "followups"}.get(kind, kind)
             lists[(topic.id, kind)] = tuple(getattr(topic, kind_field, ()))
     return lists
 
@@ -106,3 +110,165 @@ class CueMatcher:
             topic, kind = strings[match_id].split("\t")
             cues.add(Cue(topic, kind, start, end, doc[start:end].text))
         return sorted(cues, key=lambda c: (c.start, -c.end, c.topic, c.kind))
+
+
+# --- finding a statement's topics ---------------------------------------------------
+
+BORROW_SENTENCES = 2  # how far back (same paragraph) a topic phrase may sit for a follow-up
+CONTEXT_SENTENCES = 6  # how far back context phrases ("Ukraine") may sit, across paragraphs
+MEMORY_CHARS = 1500  # how far back a topic of an earlier statement stays active
+POSSESSIVES = frozenset({"our", "my", "its", "their"})
+TARGET_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod"})
+
+
+@dataclass
+class Parsed:
+    """A doc with its cues and sentence bounds, kept while its statements are tagged."""
+
+    doc: Doc
+    cues: list[Cue]
+    sents: list[tuple[int, int]]  # token bounds of each sentence
+
+    def sentence_index(self, token: int) -> int:
+        """Index of the sentence holding the token."""
+        for index, (start, end) in enumerate(self.sents):
+            if start <= token < end:
+                return index
+        return len(self.sents) - 1
+
+    def window_start(self, token: int, sentences: int, across_paragraphs: bool = False) -> int:
+        """Start of the sentence `sentences` before the token's (within its paragraph)."""
+        index = self.sentence_index(token)
+        start = self.sents[index][0]
+        for _ in range(sentences):
+            if index == 0:
+                break
+            prev = self.sents[index - 1][0]
+            between = self.doc.text[self.doc[prev].idx:self.doc[start].idx]
+            if not across_paragraphs and "\n" in between:
+                break  # another paragraph
+            index, start = index - 1, prev
+        return start
+
+
+@dataclass(frozen=True)
+class Found:
+    """Why a statement is on a topic: its own cues, a follow-up word, or the context alone."""
+
+    cues: tuple[Cue, ...]
+    origin: str  # "own" | "followup" | "context"
+
+
+class TopicFinder:
+    """Decides which topics a statement bears on; remembers recent topics per document."""
+
+    def __init__(self, codebook: Codebook):
+        self.codebook = codebook
+        self.group_of: dict[str, str] = {}  # lower name/alias/adjective -> group id
+        for actor in codebook.actors:
+            if actor.kind == "group":
+                for name in (actor.name, *actor.aliases, *actor.metonyms, *actor.adjectives):
+                    self.group_of.setdefault(name.lower(), actor.id)
+        self.speaker_context = {
+            t.id: {self.group_of[c.lower()] for c in t.context if c.lower() in self.group_of}
+            for t in codebook.topics}
+        self._memory: tuple[str, list[tuple[int, str]]] = ("", [])
+
+    def find(self, statement, parsed: Parsed, lo: int, hi: int) -> dict[Topic, Found]:
+        """Topic -> Found for the statement spanning tokens [lo, hi) of the parsed doc."""
+        prev_lo = parsed.window_start(lo, BORROW_SENTENCES)
+        ctx_lo = parsed.window_start(lo, CONTEXT_SENTENCES, across_paragraphs=True)
+        ctx_hi = parsed.sents[parsed.sentence_index(hi - 1)][1]
+        cues = [c for c in parsed.cues if prev_lo <= c.start < hi]
+        own: dict[Topic, list[Cue]] = {}
+        earlier: dict[Topic, list[Cue]] = {}
+        for topic in self.codebook.topics:
+            mine = [c for c in cues if c.topic == topic.id]
+            found = [c for c in mine if c.kind == "cue"
+                     and not self._excluded(statement, parsed, topic, c, mine)]
+            if not found or (topic.context and
+                             not self._in_context(statement, parsed, topic, ctx_lo, ctx_hi)):
+                continue
+            inside = [c for c in found if lo <= c.start]
+            (own if inside else earlier)[topic] = inside or found
+        if own:
+            return {t: Found(tuple(c), "own") for t, c in own.items()}
+        active = self._active(statement, earlier)
+        followed = {}
+        for topic in active:
+            words = [c for c in cues if c.topic == topic.id and c.kind == "followup"
+                     and lo <= c.start]
+            if words:
+                followed[topic] = Found(tuple(words), "followup")
+        if followed:
+            return followed
+        polar = any(c.kind in ("support", "oppose") and lo <= c.start for c in cues)
+        if active and polar:
+            return {active[0]: Found(tuple(earlier.get(active[0], ())), "context")}
+        return {}
+
+    def remember(self, statement, topic_ids: list[str]) -> None:
+        """Note the topics of a tagged statement, so that the next ones may follow up on them."""
+        doc_id, seen = self._memory
+        if doc_id != statement.doc_id:
+            seen = []
+            self._memory = (statement.doc_id, seen)
+        seen.extend((statement.end, t) for t in topic_ids)
+
+    def _active(self, statement, earlier: dict[Topic, list[Cue]]) -> list[Topic]:
+        """Topics named just before the statement, then those of recent statements, newest first."""
+        ranked = sorted(earlier, key=lambda t: -max(c.start for c in earlier[t]))
+        doc_id, seen = self._memory
+        if doc_id == statement.doc_id:
+            recent = [(end, t) for end, t in seen
+                      if statement.start - MEMORY_CHARS <= end <= statement.start]
+            for _, topic_id in sorted(recent, reverse=True):
+                topic = self.codebook.topic(topic_id)
+                if topic is not None and topic not in ranked:
+                    ranked.append(topic)
+        return ranked
+
+    def _excluded(self, statement, parsed: Parsed, topic: Topic, cue: Cue,
+                  mine: list[Cue]) -> bool:
+        """True when an exclude phrase overlaps the cue, or shares its sentence unanswered."""
+        excludes = [c for c in mine if c.kind == "exclude"]
+        if any(e.overlaps(cue) for e in excludes):
+            return True
+        target = self.target(statement, parsed.doc, topic, cue)
+        if target and target.lower() in {e.lower() for e in topic.exclude}:
+            return True  # "its troops" said by Moscow: Russian troops
+        s_start, s_end = parsed.sents[parsed.sentence_index(cue.start)]
+        if not any(s_start <= e.start < s_end for e in excludes):
+            return False
+        return not any(c.kind == "context" and s_start <= c.start < s_end for c in mine)
+
+    def _in_context(self, statement, parsed: Parsed, topic: Topic, lo: int, hi: int) -> bool:
+        if statement.group_id in self.speaker_context[topic.id]:
+            return True
+        return any(c.topic == topic.id and c.kind == "context" and lo <= c.start < hi
+                   for c in parsed.cues)
+
+    def target(self, statement, doc: Doc, topic: Topic, cue: Cue) -> str | None:
+        """Whose troops or spending: 'US troops', 'European troops', 'French soldiers'."""
+        if not topic.targets:
+            return None
+        noun = doc[cue.start:cue.end].root
+        words = {w.lower() for w in topic.targets}
+        for child in noun.children:
+            if child.dep_ not in TARGET_DEPS or child.i >= noun.i:
+                continue
+            lower = child.lower_
+            if lower in POSSESSIVES:
+                group = self.codebook.actor(statement.group_id) if statement.group_id else None
+                if group is None or group.kind != "group" or not group.adjectives:
+                    continue
+                label = group.adjectives[0]
+            elif lower in words or lower in self.group_of:
+                label = child.text
+                if child.dep_ == "poss" or lower.endswith("'s"):
+                    group = self.codebook.actor(self.group_of.get(lower, ""))
+                    label = group.adjectives[0] if group and group.adjectives else child.text
+            else:
+                continue
+            return f"{label} {noun.lower_}"
+        return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from etl.codebook import load_codebook
-from etl.models import Statement
+from etl.models import Statement, content_id
 from etl.tagging import Tagger
 
 NATO, TROOPS, BURDEN = "nato_membership", "troop_deployment", "burden_sharing"
@@ -25,8 +25,10 @@ def tagger(codebook):
     return Tagger(codebook)
 
 
-def statement(text: str, group: str | None = None, start: int = 0, doc_id: str = "doc") -> Statement:
-    return Statement(doc_id=doc_id, start=start, end=start + len(text), text=text,
+def statement(text: str, group: str | None = None, start: int = 0,
+              doc_id: str | None = None) -> Statement:
+    # Each sentence its own document unless told, so that no test follows up on another.
+    return Statement(doc_id=doc_id or content_id(text), start=start, end=start + len(text), text=text,
                      actor_id="someone", actor_name="Someone", actor_kind="person",
                      group_id=group, mention="someone", cue="said", quote_type="indirect",
                      date=None, date_cue=None, confidence=0.9)
@@ -228,6 +230,17 @@ def test_same_result_with_or_without_doc(tagger):
     text = "Germany will raise defence spending to 2 percent of GDP."
     st = statement(text)
     assert tagger.tag(st) == tagger.tag(st, doc=tagger.nlp(text))
+
+
+def test_follow_up_on_a_topic_named_by_the_previous_statement(tagger):
+    first = "Every ally should spend 2 percent of GDP on defence, the president said."
+    second = "We need to do more, and we will do more."
+    tags_first = tagger.tag(statement(first, doc_id="memo", start=0))
+    [tag] = tagger.tag(statement(second, doc_id="memo", start=len(first) + 1))
+    assert {(t.topic, t.stance) for t in tags_first} == {(BURDEN, "support")}
+    assert (tag.topic, tag.stance) == (BURDEN, "support")
+    assert tag.rule.endswith("+followup")
+    assert tagger.tag(statement(second, doc_id="fresh")) == []  # nothing to follow up on
 
 
 def test_no_topic_no_tags(tagger):
