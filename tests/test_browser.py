@@ -86,8 +86,15 @@ def legend(page) -> list[str]:
 
 def choose(page, label: str, option_text: str) -> None:
     """Open the Streamlit selectbox labelled `label` and pick the option containing `option_text`."""
-    page.get_by_role("combobox", name=label).click()
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    page.keyboard.type(option_text)  # typing filters the options and opens the list reliably
     page.get_by_role("option").filter(has_text=option_text).first.click()
+
+
+def markdown(page, text: str):
+    """The first rendered Markdown block containing `text` (tables keep hidden copies of cell text)."""
+    return page.locator('[data-testid="stMarkdownContainer"]').filter(has_text=text).first
 
 
 def download_rows(page, button_text: str) -> list[dict]:
@@ -126,10 +133,13 @@ def test_analyst_session_in_chromium(server):
             assert legend(page) == ["France", "Germany"]
             assert "topic=troop_deployment" in page.url
 
-            # Open a statement's detail from the picker below the chart.
-            choose(page, "Open a statement", "Olaf Scholz")
-            expect(page.get_by_text("Scholz said there would be no ground troops sent by European states.",
-                                    exact=False).first).to_be_visible()
+            # Clicking a marker selects its statement (plotly selection events); the picker below
+            # the chart then offers the selection, and opens the statement's detail.
+            page.locator(".scatterlayer .trace .points path").first.click(force=True)
+            expect(page.get_by_text("1 selected statement(s)")).to_be_visible()
+            choose(page, "Open a statement", "Emmanuel Macron")
+            expect(markdown(page, "Macron said of sending Western troops to Ukraine")).to_be_visible()
+            expect(page.get_by_text("Article: Nothing excluded — Le Monde, published 2024-02-26")).to_be_visible()
 
             # The statements CSV of this view.
             rows = download_rows(page, "Statements CSV")
@@ -138,9 +148,8 @@ def test_analyst_session_in_chromium(server):
 
             # Hostile text shows as text, never runs, and is neutralised in the export.
             page.goto(base + f"/statements?topic=burden_sharing&sid={ids['script_2025']}")
-            expect(page.get_by_text("<script>alert(1)</script> Europe must pay its way", exact=False).first) \
-                .to_be_visible()
-            expect(page.get_by_text('=HYPERLINK("http://evil.example","x")', exact=False).first).to_be_visible()
+            expect(markdown(page, "<script>alert(1)</script> Europe must pay its way")).to_be_visible()
+            expect(markdown(page, '=HYPERLINK("http://evil.example","x")')).to_be_visible()
             assert page.locator("script", has_text="alert(1)").count() == 0
             rows = download_rows(page, "Export CSV")
             expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
