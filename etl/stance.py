@@ -23,6 +23,9 @@ ADVERBIAL_MARKS = frozenset({"if", "unless", "until", "because", "when", "while"
                              "though", "after", "before", "since", "once", "whereas", "as"})
 ADJUNCT_PREPS = frozenset({"after", "before", "despite", "since", "amid", "following", "during"})
 CONDITION_MARKS = frozenset({"if"})
+COMPLEMENT_HEADS = frozenset({"decide", "determine", "say", "know", "judge", "assess", "ask"})
+# Where a cue's clause ends in one of these, it is background to the main clause.
+BACKGROUND_DEPS = frozenset({"relcl", "advcl", "prep", "acl"})
 NEG_CHILD_DEPS = frozenset({"neg", "det", "advmod", "preconj"})
 NEG_SUBJECTS = frozenset({"nobody", "none", "nothing", "noone"})
 WEAK_MODALS = frozenset({"could", "might", "may"})
@@ -34,7 +37,6 @@ INTENSIFIERS = frozenset({"strongly", "fully", "firmly", "absolutely", "categori
 MODIFIER_DEPS = frozenset({"amod", "advmod", "compound", "npadvmod"})
 PREDICATIVE_PREPS = frozenset({"as", "like"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
-FIRST_PERSON = frozenset({"i", "we"})
 QUOTE_CHARS = frozenset("\"'“”‘’«»")
 
 BASE_WEIGHT = 0.8
@@ -56,7 +58,7 @@ class Reading:
     outer: list[Cue] = field(default_factory=list)  # cues governing this one
     absorbed: bool = False  # a modifier of another cue: that cue speaks for both
     path: tuple[int, ...] = ()  # token indexes from the cue up to its clause root
-    first_person: bool | None = None  # the clause subject is I/we (None: no subject found)
+    subject: Token | None = None  # the subject of the cue's clause, if any
     negated_at: tuple[int, ...] = ()  # tokens carrying the negations counted
     rule_name: str | None = None  # set when a later rule overrides the cue's own reading
 
@@ -94,6 +96,8 @@ def _boundary(token: Token) -> bool:
     if token.dep_ in STOP_DEPS:
         return True
     if token.dep_ == "advcl":
+        if token.head.lemma_ in COMPLEMENT_HEADS:
+            return False  # "to decide when Ukraine is ready": the clause is what is decided
         marks = [c.lower_ for c in token.children if c.dep_ in ("mark", "advmod")]
         return any(m in ADVERBIAL_MARKS for m in marks)
     if token.dep_ == "prep" and token.lower_ in ADJUNCT_PREPS:
@@ -185,7 +189,20 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
     if negated and modality:
         modality = {"can": "cannot", "will": "will not"}.get(modality, f"{modality} not")
     return Reading(cue, sign, weight, negated, modality, outer, path=tuple(t.i for t in path),
-                   first_person=_first_person(path), negated_at=tuple(heads))
+                   subject=_subject(path), negated_at=tuple(heads))
+
+
+def background(doc: Doc, reading: Reading) -> bool:
+    """True when the cue sits in a relative, adverbial or adjunct clause, not the main one."""
+    return bool(reading.path) and doc[reading.path[-1]].dep_ in BACKGROUND_DEPS
+
+
+def tree_distance(a: tuple[int, ...], b: set[int] | tuple[int, ...]) -> int:
+    """Steps from the start of path `a` to the first token it shares with `b` (large if none)."""
+    for steps, token in enumerate(a):
+        if token in b:
+            return steps
+    return 1000
 
 
 def compose_conditions(doc: Doc, readings: list[Reading]) -> None:
@@ -230,11 +247,11 @@ def compose_subjects(doc: Doc, readings: list[Reading]) -> None:
             return
 
 
-def _first_person(path: list[Token]) -> bool | None:
+def _subject(path: list[Token]) -> Token | None:
     for token in path:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
-                return child.lower_ in FIRST_PERSON
+                return child
     return None
 
 

@@ -16,9 +16,8 @@ from spacy.tokens import Doc
 
 from etl.codebook_model import Codebook, Topic
 from etl.models import Statement, Tag
-from etl.stance import (Reading, clause_path, compose_conditions, compose_subjects, read_cue,
-                         read_topic_cue,
-                         scare_quoted)
+from etl.stance import (Reading, background, clause_path, compose_conditions, compose_subjects,
+                         read_cue, read_topic_cue, scare_quoted, tree_distance)
 from etl.topics import GENERIC, Cue, CueMatcher, Found, Parsed, TopicFinder
 
 log = logging.getLogger(__name__)
@@ -112,6 +111,17 @@ class Tagger:
             out[nearest.id].append(cue)
         return {tid: _longest(found, tid) for tid, found in out.items()}
 
+    def _speaker_is(self, statement: Statement, reading: Reading) -> bool:
+        """True when the cue's clause subject is the speaker: I, we, or the speaker's group."""
+        subject = reading.subject
+        if subject is None:
+            return False
+        if subject.lower_ in ("i", "we"):
+            return True
+        group = self.finder.group_of.get(subject.lower_) or self.finder.group_of.get(
+            " ".join(t.lower_ for t in subject.subtree if t.dep_ != "det"))
+        return group is not None and group == statement.group_id
+
     def _all_cues(self, topic_id: str, kind: str, lo: int, hi: int) -> list[Cue]:
         parsed = self._parsed
         return [c for c in parsed.cues if c.topic == topic_id and c.kind == kind
@@ -122,7 +132,6 @@ class Tagger:
                    stance_cues: list[Cue], lo: int, hi: int) -> list[Tag]:
         topic_cues = list(found.cues)
         borrowed = found.origin != "own"
-        suffix = "" if found.origin == "own" else f"+{found.origin}"
         usable = [c for c in stance_cues if not scare_quoted(doc, c)]
         governing = {i: c for c in usable for i in range(c.start, c.end)}
         readings = [read_cue(doc, c, governing, lo, hi, self.negations) for c in usable]
@@ -132,21 +141,21 @@ class Tagger:
                       range(c.start, c.end)}
         for reading in readings:
             # "Germany does not pay its fair share" demands more; "we will not pay" refuses.
-            if (reading.negated and reading.sign < 0 and reading.first_person is not True
+            if (reading.negated and reading.sign < 0 and not self._speaker_is(statement, reading)
                     and complaints.intersection(reading.negated_at)):
                 reading.sign, reading.rule_name = 1, "complaint"
         # "Asked about Kyiv's bid to join, he said..." : the question is not the answer.
         readings = [r for r in readings if not _in_question(doc, r)]
         outer = {o for r in readings if not r.absorbed for o in r.outer}
         leaves = [r for r in readings if r.cue not in outer and not r.absorbed]
-        # A relative clause describes ("the path that allies promised"); the main clause decides.
-        main = [r for r in leaves if not _in_relative_clause(doc, r)]
+        # A relative or adverbial clause describes ("the path that allies promised", "before
+        # deciding whether to back it"); the main clause decides.
+        main = [r for r in leaves if not background(doc, r)]
         leaves = main or leaves
-        if not borrowed:
-            # Prefer cues in the topic phrase's own clause over cues elsewhere in the sentence.
-            near = set().union(*(_clause_of(doc, c, lo, hi) for c in topic_cues))
-            linked = [r for r in leaves if near.intersection(r.path)]
-            leaves = linked or leaves
+        # Prefer cues in the topic phrase's own clause over cues elsewhere in the sentence.
+        near = set().union(*(_clause_of(doc, c, lo, hi) for c in topic_cues if c.start >= lo))
+        linked = [r for r in leaves if near.intersection(r.path)]
+        leaves = linked or leaves
         targets = {}
         if topic.targets and not borrowed:
             for cue in topic_cues:
@@ -157,12 +166,12 @@ class Tagger:
         decisions = {}
         for target, (t_cues, t_leaves) in groups.items():
             cues_here = t_cues or topic_cues
-            decisions[target] = self._decide(doc, cues_here, t_leaves, suffix, lo, hi)
+            decisions[target] = self._decide(doc, cues_here, t_leaves, found.origin, lo, hi)
         if len({d.stance for d in decisions.values()}) > 1:
             chosen = decisions  # opposed targets: one tag each
         else:
             only = next(iter(decisions)) if len(decisions) == 1 else None
-            chosen = {only: self._decide(doc, topic_cues, leaves, suffix, lo, hi)}
+            chosen = {only: self._decide(doc, topic_cues, leaves, found.origin, lo, hi)}
         topic_cue = topic_cues[0].text if topic_cues else ""
         return [Tag(statement_id=statement.id, topic=topic.id, stance=d.stance,
                     score=round(d.score, 2), confidence=round(d.confidence, 2), cue=d.cue,
@@ -172,29 +181,36 @@ class Tagger:
                                     topic_cue) if target else topic_cue))
                 for target, d in chosen.items()]
 
-    def _decide(self, doc: Doc, topic_cues: list[Cue], leaves: list[Reading], suffix: str,
+    def _decide(self, doc: Doc, topic_cues: list[Cue], leaves: list[Reading], origin: str,
                 lo: int, hi: int) -> _Decision:
         """The stance from the leaf readings, or from the topic phrase itself."""
         polar = [r for r in leaves if r.sign != 0]
-        borrowed = bool(suffix)
+        borrowed = origin != "own"
+        suffix = "" if origin == "own" else f"+{origin}"
         if polar:
-            score = sum(r.sign * r.weight for r in polar)
             mixed = len({r.sign for r in polar}) > 1
             if mixed:
-                score *= 0.5
-            score = max(-1.0, min(1.0, score))
+                # Opposite cues: the one nearest the topic phrase in the parse decides.
+                near = {i for c in topic_cues if c.start >= lo
+                        for i in _clause_of(doc, c, lo, hi)}
+                closest = min(polar, key=lambda r: (tree_distance(r.path, near),
+                                                    abs(r.cue.start - _first(topic_cues, lo))))
+                polar = [r for r in polar if r.sign == closest.sign]
+            score = max(-1.0, min(1.0, sum(r.sign * r.weight for r in polar)))
+            if mixed:
+                score *= 0.75
             stance = _stance(score)
-            deciding = max(polar, key=lambda r: (r.sign * score > 0, r.weight))
+            deciding = max(polar, key=lambda r: r.weight)
             confidence = 0.55 + 0.1 * min(len(polar) - 1, 2) + (0.0 if borrowed else 0.1)
-            confidence -= 0.25 if mixed else 0.0
-            rule = ("mixed-cues" if mixed else deciding.rule) + suffix
+            confidence -= 0.2 if mixed else 0.0
+            rule = ("nearest-of-mixed" if mixed else deciding.rule) + suffix
             return _Decision(stance, score, _conf(confidence, borrowed), deciding.evidence,
                              rule, deciding.negated, deciding.modality)
         if leaves:
             first = leaves[0]
             return _Decision("neutral", 0.0, _conf(0.5, borrowed), first.evidence,
                              first.rule + suffix, first.negated, first.modality)
-        for cue in topic_cues:
+        for cue in topic_cues if origin == "own" else ():
             sign, modality, negated = read_topic_cue(doc, cue, lo, hi, self.negations)
             if sign:
                 rule = "negated-topic" if negated else "modal-topic"
@@ -205,17 +221,16 @@ class Tagger:
 
 
 def _in_question(doc: Doc, reading: Reading) -> bool:
-    top = doc[reading.path[-1]] if reading.path else None
-    return top is not None and top.dep_ == "advcl" and top.lemma_ in QUESTION_LEMMAS
+    return any(doc[i].dep_ == "advcl" and doc[i].lemma_ in QUESTION_LEMMAS for i in reading.path)
+
+
+def _first(cues: list[Cue], lo: int) -> int:
+    return min((c.start for c in cues if c.start >= lo), default=lo)
 
 
 def _clause_of(doc: Doc, cue: Cue, lo: int, hi: int) -> set[int]:
     return {t.i for t in clause_path(doc[cue.start:cue.end].root, lo, hi)} | set(
         range(cue.start, cue.end))
-
-
-def _in_relative_clause(doc: Doc, reading: Reading) -> bool:
-    return bool(reading.path) and doc[reading.path[-1]].dep_ == "relcl"
 
 
 def _by_target(targets: dict[Cue, str], leaves: list[Reading]
