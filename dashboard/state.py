@@ -55,7 +55,10 @@ def _init(key: str, value) -> None:
 def filter_widgets(lookups: dict, *, prefix: str, fields: tuple[str, ...], topic_required: bool = False,
                    default_level: str = "group", default_granularity: str = "statement",
                    place: dict | None = None) -> tuple[ViewFilter, str, dict]:
-    """Render the chosen filter widgets (in `place[field]`, else the page); returns (filter, granularity, URL params)."""
+    """Render the chosen filter widgets (in `place[field]`, else the page).
+
+    Returns the filter, the granularity and the URL parameters of this view.
+    """
     place = place or {}
 
     def box(field: str):

@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, data
+from dashboard.widgets import highlighted
 from db.connection import open_readonly
 from db.queries_filter import ViewFilter
 from dashboard_fixtures import SCRIPT_TEXT, empty_db, sample_db  # noqa: F401 (fixtures)
@@ -247,3 +248,29 @@ def test_hover_text_is_escaped():
     assert trace.name == "&lt;b&gt;X&lt;/b&gt;"
     assert "<script>" not in json.dumps(trace.customdata.tolist() if hasattr(trace.customdata, "tolist")
                                         else list(trace.customdata))
+
+
+def test_highlight_escapes_and_marks_the_statement():
+    text = "Intro *bold* [x](javascript:y).\n\n<b>He said</b> no. Tail $x$ :red[z]"
+    start = text.index("<b>")
+    end = text.index(" Tail")
+    md = highlighted(text, start, end, context=None)
+    assert md.count(":orange-background[**") == 1
+    inside = md.split(":orange-background[**")[1].split("**]")[0]
+    assert inside == "\\<b\\>He said\\</b\\> no\\."
+    assert "\\*bold\\*" in md and "\\[x\\]\\(javascript\\:y\\)" in md and "\\$x\\$" in md and "\\:red\\[z\\]" in md
+    assert highlighted("a" * 2000, 1000, 1010, context=10).startswith("…")
+
+
+def test_weekly_means_draw_one_line_per_group(sample):
+    at = open_page("timeline", {"topic": "nato_membership", "gran": "week"})
+    data_ = traces(at)
+    us = next(t for t in data_ if t["name"] == "United States")
+    assert us["x"] == ["2008-03-31", "2024-07-08", "2025-02-10"] and us["y"] == [0.8, 0.85, -0.8]
+
+
+def test_statement_pages_and_export_button(sample):
+    at = open_page("statements", {"topic": "nato_membership"})
+    assert "6 statement(s)" in " ".join(m.value for m in at.markdown)
+    assert [b.proto.label for b in at.get("download_button")] == ["Export CSV"]
+    assert at.number_input(key="st_page").value == 1

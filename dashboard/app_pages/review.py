@@ -80,19 +80,21 @@ def review_form(statement_id: str, where: str) -> None:
     tags = {t["tag_id"]: f"{t['corrected_topic'] or t['topic_id']}: {t['corrected_stance'] or t['stance']}"
                          f" (confidence {t['confidence']:.2f}, cue {t['cue'] or '—'})" for t in detail["tags"]}
     st.caption("Tags: " + (md_escape("; ".join(tags.values())) if tags else "none"))
-    with st.form(key=f"rv_form_{where}_{statement_id}"):
+    def key(name: str) -> str:
+        return f"rv_{name}_{where}_{statement_id}"
+
+    with st.form(key=key("form")):
         values = {
-            "action": st.radio("Decision", list(ACTIONS), format_func=ACTIONS.get, key=f"rv_action_{where}_{statement_id}"),
-            "actor": st.selectbox("Actor (for a correction)", [""] + list(actor_names), key=f"rv_actor_{where}_{statement_id}",
+            "action": st.radio("Decision", list(ACTIONS), format_func=ACTIONS.get, key=key("action")),
+            "actor": st.selectbox("Actor (for a correction)", [""] + list(actor_names), key=key("actor"),
                                   format_func=lambda a: actor_names.get(a, "—") if a else "—"),
-            "tag": st.selectbox("Tag (for a correction)", list(tags) or [""], key=f"rv_tag_{where}_{statement_id}",
+            "tag": st.selectbox("Tag (for a correction)", list(tags) or [""], key=key("tag"),
                                 format_func=lambda t: tags.get(t, "no tags")),
-            "topic": st.selectbox("Topic", [""] + list(topic_names), key=f"rv_topic_{where}_{statement_id}",
+            "topic": st.selectbox("Topic", [""] + list(topic_names), key=key("topic"),
                                   format_func=lambda t: topic_names.get(t, "—") if t else "—"),
-            "stance": st.selectbox("Stance", [""] + list(STANCES), key=f"rv_stance_{where}_{statement_id}",
-                                   format_func=lambda s: s or "—"),
-            "reject_tag": st.checkbox("Reject this tag", key=f"rv_rejecttag_{where}_{statement_id}"),
-            "note": st.text_input("Note", key=f"rv_note_{where}_{statement_id}"),
+            "stance": st.selectbox("Stance", [""] + list(STANCES), key=key("stance"), format_func=lambda s: s or "—"),
+            "reject_tag": st.checkbox("Reject this tag", key=key("rejecttag")),
+            "note": st.text_input("Note", key=key("note")),
         }
         submitted = st.form_submit_button("Save decision")
     if submitted:

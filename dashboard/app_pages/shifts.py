@@ -41,7 +41,8 @@ if rows:
     download("Export shifts CSV", src, "shifts", f, key="sh_dl", file_name="shifts.csv", shift_rows=rows)
 for s in rows:
     with st.container(border=True):
-        st.markdown(f"**{md_escape(s.get('actor'))}** on **{md_escape(topic_names.get(s.get('topic'), s.get('topic')))}**:"
+        topic = topic_names.get(s.get("topic"), s.get("topic"))
+        st.markdown(f"**{md_escape(s.get('actor'))}** on **{md_escape(topic)}**:"
                     f" {md_escape(s.get('from_stance'))} → {md_escape(s.get('to_stance'))}"
                     f" — {md_escape(s.get('magnitude'))}, mean score moved {float(s.get('delta') or 0):+.2f}"
                     f" ({md_escape(s.get('level'))} line; {s.get('before_count')} statements before,"
