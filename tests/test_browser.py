@@ -97,9 +97,32 @@ def markdown(page, text: str):
     return page.locator('[data-testid="stMarkdownContainer"]').filter(has_text=text).first
 
 
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished rerunning (its status widget shows only while a run is going)."""
+    page.wait_for_timeout(300)
+    expect_idle = page.locator('[data-testid="stStatusWidget"]')
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while expect_idle.count() and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+
+
 def download_rows(page, button_text: str) -> list[dict]:
-    with page.expect_download(timeout=TIMEOUT_MS) as info:
-        page.get_by_role("button", name=button_text).click()
+    """Click a download button and read the CSV it delivers.
+
+    A rerun between rendering and the click can retire the button's deferred file, as it would for
+    a user, who would click again; so would this helper, up to three times.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=TIMEOUT_MS // 2) as info:
+                page.get_by_role("button", name=button_text).click()
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     content = Path(info.value.path()).read_bytes().decode("utf-8")
     return list(csv.DictReader(io.StringIO(content)))
 
