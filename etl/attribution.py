@@ -42,7 +42,7 @@ def subject_of(verb: Token) -> Token | None:
             verb = verb.head.head  # "was quoted as saying": the subject of "quoted"
             seen += 1
             continue
-        if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head is not verb:
+        if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head.i != verb.i:
             verb = verb.head
             seen += 1
             continue
@@ -61,7 +61,22 @@ def content_of(verb: Token) -> frozenset[int]:
 
 def has_content(verb: Token) -> bool:
     """True when the verb carries something said: a clause, an object or a complement."""
-    return any(c.dep_ in CONTENT_DEPS for c in verb.children)
+    if verb.dep_ == "parataxis":
+        return True  # "If troops were sent, he said, they would ...": the host clause was said
+    return any(c.dep_ in CONTENT_DEPS or (c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == verb.i + 2)
+               for c in verb.children)  # "ruled out sending troops"
+
+
+def nested_in(verb: Token, outer: Token) -> bool:
+    """True when `verb` is part of what `outer` reports, not a relative clause hung on a noun."""
+    tok = verb
+    while tok.head.i != tok.i:
+        if tok.dep_ in ("relcl", "acl", "appos"):
+            return False
+        tok = tok.head
+        if tok.i == outer.i:
+            return True
+    return False
 
 
 class SentenceRules:
@@ -89,7 +104,7 @@ class SentenceRules:
         verbs.sort(key=lambda v: (v[0], v[1]))
         for _, _, verb, subject, kind in verbs:
             found.append(Attribution(subject, verb, verb.text, kind, content_of(verb),
-                                     _name_before(verb) if subject.head is not verb else None))
+                                     _name_before(verb) if subject.head.i != verb.i else None))
         return found
 
     def _verb_kind(self, tok: Token) -> str | None:

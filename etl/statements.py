@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from etl.attribution import (Attribution, SentenceRules, date_blind, has_content, is_past,
-                              quote_is_full)
+                              nested_in, quote_is_full)
 from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
@@ -31,6 +31,26 @@ _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,30})?(
 # "on the same day", "told the same breakfast": the occasion last dated in the article.
 _SAME_OCCASION = re.compile(r"\b(?:the|that) same (?:day|evening|morning|meeting|breakfast|lunch|dinner|"
                             r"session|summit|event|occasion|gathering|news conference|press conference)\b")
+
+
+def _inside(att: Attribution, outer: Attribution) -> bool:
+    """True when an attribution sits in the reported words of `outer`."""
+    if att.verb is not None and outer.verb is not None:
+        return att.verb.i in outer.content and nested_in(att.verb, outer.verb)
+    node = att.verb if att.verb is not None else att.subject
+    return node.i in outer.content
+
+
+def _clause_span(sent: Sentence, att: Attribution) -> Span:
+    """A second speaker's own clause: from their subject to the end of what their verb governs."""
+    head = att.verb if att.verb is not None else att.subject
+    tokens = list(head.subtree) + list(att.subject.subtree)
+    first = min(t.i for t in tokens)
+    last = max(t.i for t in tokens)
+    doc, base = sent.doc, sent.span.start
+    while last > first and doc[last].is_punct and doc[last].text not in "\"”’»":
+        last -= 1
+    return Span(base + doc[first].idx, base + doc[last].idx + len(doc[last]))
 
 
 def _skip_dateline(text: str, para: Span) -> Span:
@@ -72,7 +92,7 @@ class _Found:
 class _DocState:
     ctx: Context = field(default_factory=Context)
     dates: dict[str, tuple[date, str, int]] = field(default_factory=dict)  # actor -> day, cue, sentence
-    found: dict[int, _Found] = field(default_factory=dict)  # sentence index -> statement
+    found: dict[int, list[_Found]] = field(default_factory=dict)  # sentence index -> statements
     quote_owner: dict[int, _Found] = field(default_factory=dict)  # quote start -> attributed statement
     leadin: dict[int, _Found] = field(default_factory=dict)  # paragraph -> "X wrote on Telegram:"
     scene: tuple[int, date, str, int] | None = None  # paragraph, day, cue, sentence of the last dated event
@@ -124,11 +144,11 @@ class StatementExtractor:
         statements, actors, docs = [], {}, {}
         para_docs: dict[int, Doc] = {}
         for index in sorted(state.found):
-            found = state.found[index]
-            statements.append(found.statement)
-            docs[found.statement.id] = self._paragraph_doc(prepared.sentences, index, para_docs)
-            if not found.speaker.actor.known:
-                actors[found.speaker.actor.id] = found.speaker.actor
+            for found in state.found[index]:
+                statements.append(found.statement)
+                docs[found.statement.id] = self._paragraph_doc(prepared.sentences, index, para_docs)
+                if not found.speaker.actor.known:
+                    actors[found.speaker.actor.id] = found.speaker.actor
         return statements, list(actors.values()), docs
 
     @staticmethod
@@ -151,65 +171,91 @@ class StatementExtractor:
         return inside
 
     def _attribute(self, document: Document, index: int, sent: Sentence, state: _DocState) -> bool:
+        """Statements of one sentence: the main speaker's, then other speakers' own clauses."""
         sdoc = sent.doc
         inside = self._inside_quote(sent)
         mentions = self.resolver.mentions(sdoc)
-        text = document.text
-        base = sent.span.start
-        own_quotes = [q for q in sent.quotes if q.start >= base]
         blocked: set[int] = set()  # what an unnamed speaker said is nobody else's statement
+        taken: list[Attribution] = []
+        speakers: set[str] = set()
+        attributed = False
         for att in self.rules.candidates(sdoc, inside):
-            if att.subject.i in att.content or (att.verb is not None and att.verb.i in blocked):
+            verb_i = att.verb.i if att.verb is not None else None
+            if att.subject.i in att.content or verb_i in blocked:
                 continue
+            if any(_inside(att, t) for t in taken):
+                continue  # speech reported inside another speaker's words belongs to that speaker
             cue = self._date_cue(document, sent, att)
             day = cue.day if cue and cue.day else document.published
             speaker = self.resolver.resolve(att.subject, day, state.ctx, mentions)
             if speaker is None and att.fallback is not None:
                 speaker = self.resolver.resolve(att.fallback, day, state.ctx, mentions)
             if speaker is None:
-                if att.verb is not None and att.kind == "speech" and att.verb.dep_ == "ROOT":
+                if not taken and att.kind == "speech" and att.verb is not None and att.verb.dep_ == "ROOT":
                     return True  # attributed to someone we cannot name: not anyone else's quote
-                blocked.update(att.content)
+                if att.kind != "according_to":
+                    blocked.update(att.content)
                 continue
-            verb_end = base + att.verb.idx + len(att.verb) if att.verb is not None else None
-            anchor = base + (att.verb.idx if att.verb is not None else att.subject.idx)
-            direct = [q for q in own_quotes if not (q.start <= base + att.subject.idx < q.end)
-                      and quote_is_full(text, q, base, verb_end)]
-            # A quotation begun in an earlier sentence and closed before "X said" is X's too.
-            direct += [q for q in sent.quotes if q.start < base and q.end <= anchor]
-            fragments = [q for q in own_quotes if q not in direct and q.end <= sent.span.end]
-            if att.verb is not None and not direct and not fragments and not has_content(att.verb):
-                if text[base:sent.span.end].rstrip().endswith(":"):
-                    state.ctx.note(speaker)
-                    state.leadin[sent.para] = self._found(document, index, sent, att, speaker, cue, "direct",
-                                                          "colon_leadin", state)
-                    return True
+            if speaker.actor.id in speakers:
                 continue
-            if att.kind == "according_to":
-                qtype = "according_to"
-            elif direct:
-                qtype = "direct"
-            elif fragments:
-                qtype = "mixed"
-            elif att.kind == "reported" or speaker.by_name:
-                qtype = "reported"
-            else:
-                qtype = "indirect"
-            rule = {"direct": "direct_quote", "mixed": "mixed_quote", "according_to": "according_to",
-                    "reported": "reported_position", "indirect": "speech_verb"}[qtype]
-            found = self._found(document, index, sent, att, speaker, cue, qtype, rule, state)
-            state.found[index] = found
-            for q in direct:
-                state.quote_owner[q.start] = found
+            found = self._statement(document, index, sent, att, speaker, cue, state, main=not taken)
+            if found is None:
+                continue
+            attributed = True
+            if found.statement is None:  # a colon lead-in: the quote follows in the next paragraph
+                return True
+            taken.append(att)
+            speakers.add(speaker.actor.id)
+            state.found.setdefault(index, []).append(found)
             state.ctx.note(speaker)
-            return True
-        return False
+        return attributed
 
-    def _found(self, document, index: int, sent, att: Attribution, speaker: Speaker, cue: DateCue | None,
-               qtype: str, rule: str, state: _DocState) -> _Found:
+    def _statement(self, document: Document, index: int, sent: Sentence, att: Attribution,
+                   speaker: Speaker, cue: DateCue | None, state: _DocState, main: bool) -> _Found | None:
+        """The statement one attribution makes, or None when the verb carries nothing said."""
+        text, base = document.text, sent.span.start
+        span = sent.span if main else _clause_span(sent, att)
+        own_quotes = [q for q in sent.quotes if q.start >= span.start and q.end <= max(span.end, q.end)
+                      and q.start < span.end]
+        verb_end = base + att.verb.idx + len(att.verb) if att.verb is not None else None
+        anchor = base + (att.verb.idx if att.verb is not None else att.subject.idx)
+        direct = [q for q in own_quotes if not (q.start <= base + att.subject.idx < q.end)
+                  and quote_is_full(text, q, span.start, verb_end)]
+        # A quotation begun in an earlier sentence and closed before "X said" is X's too.
+        if main:
+            direct += [q for q in sent.quotes if q.start < base and q.end <= anchor]
+        fragments = [q for q in own_quotes if q not in direct and q.end <= span.end]
+        if att.verb is not None and not direct and not fragments and not has_content(att.verb):
+            if main and text[base:sent.span.end].rstrip().endswith(":"):
+                state.ctx.note(speaker)
+                state.leadin[sent.para] = self._found(document, index, sent, span, att, speaker, cue,
+                                                      "direct", "colon_leadin", state)
+                return _Found(None, speaker)  # type: ignore[arg-type]
+            return None
+        if att.kind == "according_to":
+            qtype = "according_to"
+        elif direct:
+            qtype = "direct"
+        elif fragments:
+            qtype = "mixed"
+        elif speaker.by_name or (att.kind == "reported" and speaker.actor.kind == "group"):
+            qtype = "reported"
+        else:
+            qtype = "indirect"
+        rule = {"direct": "direct_quote", "mixed": "mixed_quote", "according_to": "according_to",
+                "reported": "reported_position", "indirect": "speech_verb"}[qtype]
+        if not main:
+            rule += "_clause"
+        found = self._found(document, index, sent, span, att, speaker, cue, qtype, rule, state)
+        for q in direct:
+            state.quote_owner[q.start] = found
+        return found
+
+    def _found(self, document, index: int, sent, span: Span, att: Attribution, speaker: Speaker,
+               cue: DateCue | None, qtype: str, rule: str, state: _DocState) -> _Found:
         day, date_cue = self._date(document, index, sent, att, speaker, cue, state)
         confidence = BASE_CONFIDENCE[qtype] * speaker.confidence
-        start, end = sent.span.start, sent.span.end
+        start, end = span.start, span.end
         statement = Statement(
             doc_id=document.id, start=start, end=end, text=document.text[start:end],
             actor_id=speaker.actor.id, actor_name=speaker.actor.name, actor_kind=speaker.actor.kind,
@@ -289,7 +335,7 @@ class StatementExtractor:
                 owner, rule, factor = state.quote_owner[q.start], "quote_span", 0.95
                 break
         if owner is None:
-            prev = state.found.get(index - 1)
+            prev = (state.found.get(index - 1) or [None])[0]
             quoted = sum(min(q.end, sent.span.end) - max(q.start, sent.span.start) for q in sent.quotes)
             mostly_quote = quoted >= 0.6 * (sent.span.end - sent.span.start)
             if prev and sents[index - 1].para == sent.para and mostly_quote:
@@ -310,6 +356,6 @@ class StatementExtractor:
             rule=rule, needs_review=base.needs_review,
         )
         found = _Found(statement, owner.speaker)
-        state.found[index] = found
+        state.found[index] = [found]
         for q in sent.quotes:
             state.quote_owner.setdefault(q.start, found)
