@@ -15,7 +15,7 @@ oct nov dec mt ft
 _PARA_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+\.)\s)")
 # A sentence may end at . ! ? (or an ellipsis), optionally followed by closing quotes/brackets.
 _END = re.compile(r"(?:\.\.\.|…|[.!?])[\"'”’»)\]]*(?=\s)")
-_NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9À-ÖØ-Þ]")
+_NEXT_START = re.compile(r"\s+(?:[\"'“‘«(\[]\s?)*[A-Z0-9À-ÖØ-Þ]")  # "« Nous" has a space inside
 
 
 @dataclass(frozen=True)

@@ -258,18 +258,26 @@ class SpeakerResolver:
                 if group and self.codebook.actor(group):
                     return self.known(group, day, text, "spokes")
             return None
+        former = any(t.lower_ in ("former", "ex") for t in core)
         group = self._modifier_group(core)
-        if group:
+        if group and not former:
             holders = self.codebook.holders(group, office, day)
             if len(holders) == 1:
                 return self.known(holders[0].id, day, text, "title")
             return None
-        # No group given: the person last named who held this office on the day.
+        # No group given ("the president"), or a former holder: the person last named who held
+        # this office on the day (or, for "the former president", before it).
         for key in reversed(list(ctx.named)):
             entry = self._entries.get(key)
-            if entry and entry.kind == "person" and any(
-                    r.office == office and r.holds_on(day) for r in entry.roles):
-                return self.known(key, day, text, "title")
+            if entry is None or entry.kind != "person":
+                continue
+            for role in entry.roles:
+                if role.office != office or (group and role.group != group):
+                    continue
+                held = (role.end is not None and day is not None and role.end < day) if former \
+                    else role.holds_on(day)
+                if held:
+                    return self.known(key, day, text, "title")
         return None
 
     def _by_surname(self, head, core, day, ctx, text) -> Speaker | None:

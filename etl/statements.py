@@ -139,6 +139,7 @@ class StatementExtractor:
                 self._note_subject(document, index, sent, state)
                 if sent.quotes:
                     pending.append(index)
+            self._note_names(sent, state)
         for index in pending:
             self._quote_only(document, prepared.sentences, index, state)
         statements, actors, docs = [], {}, {}
@@ -304,6 +305,14 @@ class StatementExtractor:
         if options:
             return max(options, key=lambda o: o[2])[:2]
         return document.published, None
+
+    def _note_names(self, sent: Sentence, state: _DocState) -> None:
+        """Every codebook person named in the sentence, for later "the president" or surnames."""
+        day = None
+        for span, kind, target in self.resolver.mentions(sent.doc):
+            entry = self.codebook.actor(target) if kind == "name" else None
+            if entry is not None and entry.kind == "person" and target not in state.ctx.named:
+                state.ctx.note(self.resolver.known(target, day, span.text, "name"), salient=False)
 
     def _note_subject(self, document: Document, index: int, sent: Sentence, state: _DocState) -> None:
         """A sentence with no statement still makes its subject the likely antecedent of "he"."""

@@ -106,3 +106,10 @@ def test_unknown_organisation_speaker_is_a_group(extractor):
 
 def test_slugify():
     assert slugify("Gitanas Nausėda") == "gitanas-nauseda"
+
+
+def test_the_former_holder_is_a_past_holder_named_before(extractor):
+    text = ("Pete Hegseth praised Lloyd Austin at the ceremony. "
+            "The former defense secretary said the alliance had to keep Ukraine's door open.")
+    statements, _ = speakers(extractor, text, date(2025, 6, 1))
+    assert [(s.actor_name, s.mention) for s in statements] == [("Lloyd Austin", "The former defense secretary")]
