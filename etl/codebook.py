@@ -361,7 +361,9 @@ class _Builder:
                 self.error(fields["group"], f"office phrase '{phrase}': unknown group '{group}'")
             if office is not None and office not in office_ids:
                 self.error(fields["office"], f"office phrase '{phrase}': unknown office '{office}'")
-            if phrase and group and office:
+            if phrase and any(p.phrase.casefold() == phrase.casefold() for p in out):
+                self.warn(item, f"office phrase '{phrase}' given twice")
+            elif phrase and group and office:
                 out.append(OfficePhrase(phrase=phrase, group=group, office=office))
         return out
 
@@ -381,6 +383,10 @@ class _Builder:
                                "targets", "complaints", "followups")}
             if not lists["cues"]:
                 self.error(item, f"{what}: no cues (a topic needs at least one cue phrase)")
+            both = {p.casefold() for p in lists["support"]} & {p.casefold() for p in lists["oppose"]}
+            for phrase in sorted(both):
+                self.warn(fields.get("oppose", item), f"{what}: '{phrase}' is both a support"
+                                                      " and an oppose cue")
             if tid in seen:
                 self.error(item, f"duplicate topic id '{tid}' (first at line {seen[tid]})")
                 continue

@@ -140,6 +140,23 @@ def test_malformed_files(tmp_path, text, line, fragment):
     assert any(f":{line}:" in e and fragment in e for e in result.errors), result.errors
 
 
+@pytest.mark.parametrize("extra, fragment", [
+    ("topics:\n  - {id: t, proposition: P., cues: [x], support: [Go], oppose: [go]}\n",
+     "'go' is both a support and an oppose cue"),
+    ("office_phrases:\n  - {phrase: Big Boss, group: land, office: head_of_state}\n"
+     "  - {phrase: big boss, group: land, office: head_of_state}\n",
+     "office phrase 'big boss' given twice"),
+])
+def test_suspicious_entries_warn(tmp_path, extra, fragment):
+    text = GOOD.replace("topics:\n  - id: t\n    proposition: Something should happen.\n"
+                        "    cues: [thing]\n", "") + extra
+    if "topics:" not in extra:
+        text += "topics:\n  - {id: t, proposition: P., cues: [x]}\n"
+    result = check_codebook(write(tmp_path, text))
+    assert result.ok, result.errors
+    assert any(fragment in w for w in result.warnings), result.warnings
+
+
 def test_missing_file_is_an_error(tmp_path):
     result = check_codebook(tmp_path / "nope.yaml")
     assert not result.ok and "cannot read codebook" in result.errors[0]
