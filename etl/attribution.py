@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 # Dependents that carry what was said: "said that ...", "urged allies to ...", "called it ...".
 CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "parataxis", "oprd"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "oprd"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Verbs whose subject they share with the verb they hang from: "..., adding that", "and warned".
 SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "acl")
@@ -59,12 +60,31 @@ def content_of(verb: Token) -> frozenset[int]:
     return frozenset(out)
 
 
-def has_content(verb: Token) -> bool:
-    """True when the verb carries something said: a clause, an object or a complement."""
+def has_content(verb: Token, objects_ok: bool = True) -> bool:
+    """True when the verb carries something said: a clause or complement (or an object, if ok).
+
+    A bare object is a statement only for position verbs ("opposes any expansion"); for plain
+    speech verbs it is usually not speech at all ("added 130 billion", "announced incentives").
+    """
     if verb.dep_ == "parataxis":
         return True  # "If troops were sent, he said, they would ...": the host clause was said
-    return any(c.dep_ in CONTENT_DEPS or (c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == verb.i + 2)
-               for c in verb.children)  # "ruled out sending troops"
+    for c in verb.children:
+        if c.dep_ in CLAUSE_DEPS or (c.dep_ == "prep" and c.lower_ == "as"):
+            return True
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == verb.i + 2:
+            return True  # "ruled out sending troops"
+        if c.dep_ == "dobj" and objects_ok:
+            return True
+    # "told the same breakfast that ...": the parser hung the that-clause on a noun, but it was said.
+    return any(t.lower_ == "that" and t.head.i > verb.i
+               and (t.dep_ == "mark" or (t.head.dep_ == "relcl" and t.dep_ != "nsubj"))
+               for t in verb.subtree)
+
+
+def is_finite(verb: Token) -> bool:
+    """A verb with its own tense ("said", "has said"), not an infinitive or participle."""
+    return verb.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") and c.lower_ != "to"
+                                                    for c in verb.children)
 
 
 def nested_in(verb: Token, outer: Token) -> bool:
@@ -84,7 +104,9 @@ class SentenceRules:
 
     def __init__(self, codebook: Codebook):
         self.speech = frozenset(v.lower() for v in codebook.speech_verbs)
-        self.reported = frozenset(v.lower() for v in codebook.reported_verbs) - self.speech
+        reported = frozenset(v.lower() for v in codebook.reported_verbs)
+        self.reported = reported - self.speech
+        self.position = reported & self.speech  # "rejected the plan": the object is the position
         self.according = tuple(p.lower().split() for p in codebook.according_to)
 
     def candidates(self, sdoc: Doc, inside_quote) -> list[Attribution]:
@@ -106,6 +128,10 @@ class SentenceRules:
             found.append(Attribution(subject, verb, verb.text, kind, content_of(verb),
                                      _name_before(verb) if subject.head.i != verb.i else None))
         return found
+
+    def objects_ok(self, verb: Token, kind: str) -> bool:
+        """Whether a bare object makes this verb a statement ("opposes X" yes, "added X" no)."""
+        return kind == "reported" or verb.lemma_.lower() in self.position
 
     def _verb_kind(self, tok: Token) -> str | None:
         """speech, reported or None, also for phrasal cues ("point out", "call for", "make clear")."""

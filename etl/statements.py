@@ -10,8 +10,8 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from etl.attribution import (Attribution, SentenceRules, date_blind, has_content, is_past,
-                              nested_in, quote_is_full)
+from etl.attribution import (Attribution, SentenceRules, date_blind, has_content, is_finite,
+                              is_past, nested_in, quote_is_full)
 from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
@@ -226,7 +226,10 @@ class StatementExtractor:
         if main:
             direct += [q for q in sent.quotes if q.start < base and q.end <= anchor]
         fragments = [q for q in own_quotes if q not in direct and q.end <= span.end]
-        if att.verb is not None and not direct and not fragments and not has_content(att.verb):
+        if not main and (att.kind != "speech" or att.verb is None or not is_finite(att.verb)):
+            return None  # a second speaker needs a clause of their own: "and Spain said it would"
+        if att.verb is not None and not direct and not fragments and \
+                not has_content(att.verb, self.rules.objects_ok(att.verb, att.kind)):
             if main and text[base:sent.span.end].rstrip().endswith(":"):
                 state.ctx.note(speaker)
                 state.leadin[sent.para] = self._found(document, index, sent, span, att, speaker, cue,
