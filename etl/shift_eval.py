@@ -3,7 +3,7 @@
 Labels (YAML): `shifts: [{actor, actor_kind, topic, from, to, window: [start, end]}]` and
 `stable: [{actor, actor_kind, topic, stance}]`. A detected shift matches a labeled one when the
 actor (display name or id), the line kind, the topic and the direction agree and the shift date
-lies inside the window. Each detection matches at most one label.
+lies inside the window.
 """
 
 from __future__ import annotations
@@ -157,29 +157,35 @@ def _same_line(detected: dict, label: dict) -> bool:
 
 
 def evaluate(detected: Sequence[dict], labels: Labels) -> dict:
-    """Match detections to labels; return counts, precision, recall and the lists behind them."""
-    unmatched = list(detected)
+    """Match detections to labels; return counts, precision, recall and the lists behind them.
+
+    Two label files may describe one change (the dev and test writers both label a shift the
+    whole corpus shows); one detection then satisfies both, preferring a detection not yet used.
+    """
+    used: list[int] = []  # indices of detections that matched a label
     found, missed = [], []
     for label in labels.shifts:
         start, end = label["window"]
-        hit = next((d for d in unmatched if _same_line(d, label) and d["from_stance"] == label["from"]
-                    and d["to_stance"] == label["to"] and start <= d["shift_date"] <= end), None)
-        if hit is None:
+        hits = [i for i, d in enumerate(detected) if _same_line(d, label) and d["from_stance"] == label["from"]
+                and d["to_stance"] == label["to"] and start <= d["shift_date"] <= end]
+        if not hits:
             near = [d for d in detected if _same_line(d, label)]
             missed.append({**label, "detected_on_line": [
                 f"{d['from_stance']}->{d['to_stance']} on {d['shift_date']}" for d in near]})
             continue
-        unmatched.remove(hit)
-        found.append({**label, "detected": hit})
+        hit = next((i for i in hits if i not in used), hits[0])
+        used.append(hit)
+        found.append({**label, "detected": detected[hit]})
+    unmatched = [d for i, d in enumerate(detected) if i not in used]
     on_stable = [d for d in unmatched if any(_same_line(d, s) for s in labels.stable)]
     labeled_lines = [*labels.shifts, *labels.stable]
     on_labeled = [d for d in unmatched if any(_same_line(d, s) for s in labeled_lines)]
-    n_detected = len(detected)
+    n_detected, n_right = len(detected), len(set(used))
     return {
         "labels": len(labels.shifts), "stable_lines": len(labels.stable), "detected": n_detected,
         "found": found, "missed": missed, "false_alarms": unmatched, "false_alarms_on_stable": on_stable,
         "false_alarms_on_labeled_lines": on_labeled,
-        "precision": (len(found) / n_detected) if n_detected else None,
+        "precision": (n_right / n_detected) if n_detected else None,
         "recall": (len(found) / len(labels.shifts)) if labels.shifts else None,
-        "precision_on_labeled_lines": (len(found) / (len(found) + len(on_labeled))) if found or on_labeled else None,
+        "precision_on_labeled_lines": (n_right / (n_right + len(on_labeled))) if n_right or on_labeled else None,
     }

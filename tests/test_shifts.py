@@ -325,3 +325,17 @@ def test_evaluate_shifts(cli_db, us_db, tmp_path):
 
     result = invoke(["evaluate-shifts", "--db", str(cli_db), "--labels", str(missing)])
     assert result.exit_code == 1 and "no usable shift labels" in result.output
+
+
+def test_one_detection_may_satisfy_the_same_change_labeled_twice(tmp_path):
+    from etl.shift_eval import evaluate, load_labels
+
+    labels = tmp_path / "two.yaml"
+    labels.write_text("shifts:\n"
+                      "  - {actor: UK, actor_kind: group, topic: t, from: oppose, to: support, window: [2024-07-05, 2025-03-31]}\n"
+                      "  - {actor: UK, actor_kind: group, topic: t, from: oppose, to: support, window: [2024-02-27, 2025-02-16]}\n",
+                      encoding="utf-8")
+    detected = [{"actor": "UK", "actor_id": "uk", "level": "group", "topic": "t", "from_stance": "oppose",
+                 "to_stance": "support", "shift_date": "2025-02-16"}]
+    result = evaluate(detected, load_labels([labels]))
+    assert (len(result["found"]), result["precision"], result["recall"], result["false_alarms"]) == (2, 1.0, 1.0, [])
