@@ -57,7 +57,7 @@ class ShiftParams:
     agreement: float = 0.66
     window_days: int = 1825
     min_delta: float = 0.5
-    min_confidence: float = 0.0
+    min_confidence: float = 0.5
     silence_days: int = 180
     skip_mixed_documents: bool = True
     count_by: str = "report"
