@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Token
 
 from etl.codebook_model import Codebook
 from etl.quotes import Quote
+from etl.speakers import DOCUMENT_NOUNS
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,8 @@ class SentenceRules:
         keys = [lemma]
         if lemma == "quote" and any(c.dep_ == "nsubjpass" for c in tok.children):
             return "speech"  # "X was quoted as saying"
+        if lemma == "read" and any(c.dep_ == "nsubj" and c.lower_ in DOCUMENT_NOUNS for c in tok.children):
+            return "speech"  # "the declaration reads"
         for child in tok.children:
             if child.dep_ in ("prt", "acomp", "prep") and child.i == tok.i + 1:
                 keys.insert(0, f"{lemma} {child.lower_}")

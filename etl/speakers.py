@@ -27,6 +27,8 @@ ministry administration embassy delegation envoy envoys mission leadership cabin
 # Words that only frame a title: "the", "then-", "former" are kept out of titles.
 _DETS = frozenset("the a an then former outgoing incoming acting".split())
 PRONOUNS = {"he": "m", "she": "f", "they": None}
+# Texts that speak for the body that issued them: "the summit declaration says".
+DOCUMENT_NOUNS = frozenset("declaration communique communiqué statement resolution".split())
 NAME_PARTICLES = frozenset("de van von der den da di du le la al bin ter".split())
 # Nouns that make up titles; a phrase ending in one is a role, never a new person's name.
 TITLE_WORDS = frozenset("""
@@ -36,7 +38,7 @@ director representative adviser advisor counsellor deputy speaker officer
 """.split())
 _CONFIDENCE = {
     "name": 1.0, "alias": 1.0, "surname": 0.95, "title": 0.85, "office": 0.85,
-    "metonym": 0.9, "group": 0.95, "spokes": 0.85, "pronoun": 0.8, "unknown": 0.75,
+    "metonym": 0.9, "group": 0.95, "spokes": 0.85, "pronoun": 0.8, "unknown": 0.75, "document": 0.8,
 }
 
 
@@ -189,6 +191,8 @@ class SpeakerResolver:
         lower = head.lower_
         if lower in PRONOUNS and head.pos_ == "PRON":
             return self._pronoun(lower, ctx, text)
+        if lower in DOCUMENT_NOUNS:
+            return self._document(core, day, ctx, text)
         speaker = self._by_mention(head, core, day, mentions, text)
         if speaker is None:
             # "The opposition leader, Friedrich Merz, said": the apposition names the speaker.
@@ -347,6 +351,16 @@ class SpeakerResolver:
         while len(run) > 1 and run[0].lower_ in NAME_PARTICLES:
             run.pop(0)
         return run
+
+    def _document(self, core, day, ctx: Context, text: str) -> Speaker | None:
+        """"The NATO communique said": the named body, else the group the article last had speak."""
+        group = self._modifier_group(core)
+        if group and self.codebook.actor(group):
+            return self.known(group, day, text, "document")
+        for speaker in reversed(ctx.recent):
+            if speaker.actor.kind == "group" and speaker.actor.known:
+                return replace(speaker, mention=text, how="document")
+        return None
 
     def _pronoun(self, pronoun: str, ctx: Context, text: str) -> Speaker | None:
         """he/she: the latest speaker or subject of a compatible gender; they: the latest group."""

@@ -296,7 +296,7 @@ class StatementExtractor:
         text = document.text[sent.span.start:sent.span.end]
         if state.last_day is not None and _SAME_OCCASION.search(text):
             return state.last_day  # "on the same day", "told the same breakfast"
-        if att.verb is not None and not is_past(att.verb):
+        if att.verb is not None and not is_past(att.verb) and speaker.how != "document":
             return document.published, None  # a present position holds on the publication day
         # A past report with no cue happened when this speaker last did something dated, or on
         # the day this paragraph's scene is set ("... in Brussels on Thursday. X said"): the later.
