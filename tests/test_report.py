@@ -53,6 +53,14 @@ class _Refs(HTMLParser):
             self.script_sizes[-1] += len(data)
 
 
+def test_default_window_is_yesterday_and_today():
+    from datetime import date
+
+    from etl.report import default_window
+
+    assert default_window(date(2025, 3, 1)) == ("2025-02-28", "2025-03-01")
+
+
 def test_previous_window_has_the_same_length():
     assert previous_window("2025-02-10", "2025-02-16") == ("2025-02-03", "2025-02-09")
     assert previous_window("2025-03-01", "2025-03-01") == ("2025-02-28", "2025-02-28")
