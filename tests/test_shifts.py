@@ -271,6 +271,9 @@ def test_cli_csv_golden(cli_db):
 def test_cli_table_options_and_errors(cli_db, tmp_path):
     result = invoke(["shifts", "--db", str(cli_db), "--min-per-side", "3"])
     assert result.exit_code == 0 and "0 shift(s)" in result.output
+    result = invoke(["shifts", "--db", str(cli_db), "--count-by", "day", "--keep-mixed-documents",
+                     "--silence-days", "0", "--format", "json"])
+    assert [r["shift_date"] for r in json.loads(result.stdout)] == ["2025-02-12"]
     result = invoke(["shifts", "--db", str(cli_db), "--actor", "United States"])
     assert "United States" in result.output and "reversal" in result.output
     result = invoke(["shifts", "--db", str(cli_db), "--actor", "Nobody"])

@@ -34,12 +34,18 @@ def param_options(func):
     options = [
         click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
                      help="YAML file of shift parameters (default etl/data/shifts.yaml)."),
-        click.option("--min-per-side", type=int, help="Statements that must agree on each side."),
+        click.option("--min-per-side", type=int, help="Reports that must agree on each side of a shift."),
         click.option("--max-per-side", type=int, help="Statements read on each side of a split."),
         click.option("--agreement", type=float, help="Share of a side that must agree (e.g. 0.66)."),
         click.option("--window-days", type=int, help="Look-back (and look-ahead) window in days."),
         click.option("--min-delta", type=float, help="Smallest change of mean score that counts."),
         click.option("--min-confidence", type=float, help="Ignore stance points below this confidence."),
+        click.option("--silence-days", type=int,
+                     help="After this long a silence one firm report may stand for its period (0: never)."),
+        click.option("--count-by", type=click.Choice(["report", "statement", "day"]),
+                     help="What counts towards --min-per-side."),
+        click.option("--skip-mixed-documents/--keep-mixed-documents", default=None,
+                     help="Leave out articles in which the line takes both sides of a topic."),
     ]
     for option in reversed(options):
         func = option(func)
