@@ -48,7 +48,7 @@ def _clause_span(sent: Sentence, att: Attribution) -> Span:
     first = min(t.i for t in tokens)
     last = max(t.i for t in tokens)
     doc, base = sent.doc, sent.span.start
-    while last > first and doc[last].is_punct and doc[last].text not in "\"”’»":
+    while last > first and (doc[last].is_space or doc[last].is_punct and doc[last].text not in "\"”’»"):
         last -= 1
     return Span(base + doc[first].idx, base + doc[last].idx + len(doc[last]))
 
@@ -76,9 +76,19 @@ class Prepared:
     sentences: list[Sentence]
 
     def texts(self) -> list[str]:
-        """The sentence texts to parse, in order."""
+        """The texts to parse, one per sentence: the sentence and the whitespace after it.
+
+        Joined after a prefix (the text before the first sentence, e.g. a dateline), they give
+        back the document's text exactly, so one Doc of the whole document can be assembled.
+        """
         text = self.document.text
-        return [text[s.span.start:s.span.end] for s in self.sentences]
+        starts = [s.span.start for s in self.sentences] + [len(text)]
+        return [text[starts[i]:starts[i + 1]] for i in range(len(self.sentences))]
+
+    def prefix(self) -> str:
+        """The text before the first sentence (a dateline, leading space), unparsed."""
+        end = self.sentences[0].span.start if self.sentences else len(self.document.text)
+        return self.document.text[:end]
 
 
 @dataclass
@@ -110,6 +120,7 @@ class StatementExtractor:
 
     def __init__(self, codebook: Codebook, nlp: Language):
         self.codebook = codebook
+        self.nlp = nlp
         self.rules = SentenceRules(codebook)
         self.resolver = SpeakerResolver(codebook, nlp)
 
@@ -143,23 +154,26 @@ class StatementExtractor:
         for index in pending:
             self._quote_only(document, prepared.sentences, index, state)
         statements, actors, docs = [], {}, {}
-        para_docs: dict[int, Doc] = {}
+        whole = self._whole_doc(prepared) if state.found else None
         for index in sorted(state.found):
             for found in state.found[index]:
                 statements.append(found.statement)
-                docs[found.statement.id] = self._paragraph_doc(prepared.sentences, index, para_docs)
+                docs[found.statement.id] = whole if whole is not None else prepared.sentences[index].doc
                 if not found.speaker.actor.known:
                     actors[found.speaker.actor.id] = found.speaker.actor
         return statements, list(actors.values()), docs
 
-    @staticmethod
-    def _paragraph_doc(sents: list[Sentence], index: int, cache: dict[int, Doc]) -> Doc:
-        """The parsed paragraph around a sentence, joined from its sentence Docs (the tagger's context)."""
-        para = sents[index].para
-        if para not in cache:
-            parts = [s.doc for s in sents if s.para == para and s.doc is not None]
-            cache[para] = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=True)
-        return cache[para]
+    def _whole_doc(self, prepared: Prepared) -> Doc | None:
+        """One Doc of the whole document from its sentence Docs, so the tagger sees the context."""
+        texts = prepared.texts()
+        parts = [self.nlp.make_doc(prepared.prefix())] if prepared.prefix() else []
+        parts += [s.doc if s.doc is not None else self.nlp.make_doc(t)
+                  for s, t in zip(prepared.sentences, texts)]
+        whole = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
+        if whole.text != prepared.document.text:
+            log.debug("%s: joined sentence docs differ from the text", prepared.document.origin)
+            return None
+        return whole
 
     # --- one sentence -------------------------------------------------------------------
 
