@@ -171,14 +171,12 @@ def _regular(points: Sequence[Mapping], days: Sequence[date], params: ShiftParam
     return None
 
 
-def _lone(points: Sequence[Mapping], days: Sequence[date], other_stance: str) -> _Side | None:
-    """The nearest day alone, when it is unanimous, firm (not neutral) and nothing on its side takes `other_stance`."""
+def _lone(points: Sequence[Mapping], days: Sequence[date]) -> _Side | None:
+    """The nearest day alone, when it is unanimous and firm (support or oppose)."""
     if not points:
         return None
     side = _side(points, _day_cuts(days)[0], lone=True)
-    if side.stance == "neutral" or side.share < 1 or any(p["stance"] == other_stance for p in points):
-        return None
-    return side
+    return None if side.stance == "neutral" or side.share < 1 else side
 
 
 def magnitude(from_stance: str, to_stance: str) -> str:
@@ -193,18 +191,14 @@ def _sides(before, b_days, after, a_days, silent: bool, params: ShiftParams) -> 
     b_reg, a_reg = _regular(before, b_days, params), _regular(after, a_days, params)
     pairs = [(b_reg, a_reg)]
     if silent:
-        # Each side may be a period of its own: try its nearest day alone first.
-        b_near = _side(before, _day_cuts(b_days)[0]).stance if before else None
-        a_near = _side(after, _day_cuts(a_days)[0]).stance if after else None
-        b_lone = _lone(before, b_days, a_near) if a_near else None
-        a_lone = _lone(after, a_days, b_near) if b_near else None
-        pairs = [(b_lone, a_reg), (b_reg, a_lone), (b_reg, a_reg)]  # one side stays confirmed
+        # Either side may be a period of its own (its nearest day alone); the other stays confirmed.
+        pairs = [(_lone(before, b_days), a_reg), (b_reg, _lone(after, a_days)), (b_reg, a_reg)]
     for b, a in pairs:
         if b is None or a is None or b.stance == a.stance:
             continue
         if (b.lone and any(p["stance"] == a.stance for p in before)) or \
                 (a.lone and any(p["stance"] == b.stance for p in after)):
-            continue
+            continue  # a lone side must not be contradicted by its own neighbours
         return b, a
     return None
 
