@@ -28,6 +28,7 @@ def feed(tmp_path):
     f.say("usa", "2025-02-13", "nato_membership", "oppose", group_id="usa", text="=cmd|' /C calc'!A0")
     f.say("rus", "2025-02-13", "nato_membership", "oppose", group_id="rus")
     f.say("newbie", "2025-02-13", "troop_deployment", "support", text="@SUM(1+1) Estonia is ready")
+    f.say("rus", "2025-02-14", "troop_deployment", "oppose", group_id="rus", text="«Неприемлемо», said Peskov — Orbán agreed")
     return f
 
 
@@ -68,11 +69,13 @@ def test_previous_window_has_the_same_length():
 
 def test_digest_contents(feed):
     digest = build_digest(feed.db, since="2025-02-01", until="2025-02-28")
-    assert len(digest.new_statements) == 4
+    assert len(digest.new_statements) == 5
     assert [(s["actor"], s["shift_date"], s["magnitude"]) for s in digest.shifts] == [
         ("United States", "2025-02-12", "reversal")]
     assert [a["actor"] for a in digest.new_actors] == ["Kristen Michal"]
-    [pair] = digest.alignment_changes
+    pair, new_pair = digest.alignment_changes  # changed pairs first, then pairs new in this window
+    assert (new_pair["actor_a"], new_pair["actor_b"], new_pair["agreement_now"], new_pair["change"]) == (
+        "Kristen Michal", "Russia", -1.0, None)
     assert (pair["actor_a"], pair["actor_b"], pair["agreement_now"], pair["agreement_before"], pair["change"]) == (
         "Russia", "United States", 1.0, -1.0, 2.0)
     with pytest.raises(ReportError):
@@ -82,8 +85,8 @@ def test_digest_contents(feed):
 def test_report_files(feed, tmp_path):
     out = tmp_path / "digest"
     result = write_report(feed.db, out, since="2025-02-01", until="2025-02-28")
-    assert result["counts"] == {"new_statements.csv": 4, "shifts.csv": 1, "new_actors.csv": 1,
-                                "alignment_changes.csv": 1}
+    assert result["counts"] == {"new_statements.csv": 5, "shifts.csv": 1, "new_actors.csv": 1,
+                                "alignment_changes.csv": 2}
     for name in CSV_FILES:
         assert (out / name).read_text(encoding="utf-8").splitlines()[0].count(",") > 2
     with (out / "new_statements.csv").open(encoding="utf-8", newline="") as fh:
@@ -91,7 +94,8 @@ def test_report_files(feed, tmp_path):
     texts = {r["text"] for r in rows}
     assert "'=cmd|' /C calc'!A0" in texts and "'@SUM(1+1) Estonia is ready" in texts
     assert any(t.startswith("'-1 <script>") for t in texts)
-    assert {r["date"] for r in rows} <= {"2025-02-12", "2025-02-13"}
+    assert "«Неприемлемо», said Peskov — Orbán agreed" in texts  # UTF-8 kept
+    assert {r["date"] for r in rows} == {"2025-02-12", "2025-02-13", "2025-02-14"}  # ISO dates
     shifts = list(csv.DictReader((out / "shifts.csv").open(encoding="utf-8", newline="")))
     assert shifts[0]["delta"] == "-2.0" and shifts[0]["before_text"].startswith("usa on nato_membership")
 
@@ -120,7 +124,7 @@ def test_cli(feed, tmp_path):
     result = CliRunner().invoke(cli, ["report", "--db", str(feed.path), "--since", "2025-02-01",
                                       "--until", "2025-02-28", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "4 new statements, 1 shifts, 1 new actors" in result.output
+    assert "5 new statements, 1 shifts, 1 new actors" in result.output
     assert sorted(p.name for p in out.iterdir()) == sorted([*CSV_FILES, "report.html"])
     result = CliRunner().invoke(cli, ["report", "--db", str(feed.path), "--since", "2025-03-01",
                                       "--until", "2025-02-01", "--out", str(out)], catch_exceptions=False)
