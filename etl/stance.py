@@ -27,7 +27,7 @@ COMPLEMENT_HEADS = frozenset({"decide", "determine", "say", "know", "judge", "as
 # Where a cue's clause ends in one of these, it is background to the main clause.
 BACKGROUND_DEPS = frozenset({"relcl", "advcl", "prep", "acl"})
 NEG_CHILD_DEPS = frozenset({"neg", "det", "advmod", "preconj"})
-NEG_SUBJECTS = frozenset({"nobody", "none", "nothing", "noone"})
+NEG_SUBJECTS = frozenset({"nobody", "none", "nothing", "noone", "no-one"})
 WEAK_MODALS = frozenset({"could", "might", "may"})
 STRONG_MODALS = frozenset({"must", "will", "shall", "should", "'ll", "wo", "ca", "can"})
 INTENSIFIERS = frozenset({"strongly", "fully", "firmly", "absolutely", "categorically",
@@ -93,6 +93,11 @@ def clause_path(token: Token, lo: int, hi: int) -> list[Token]:
 
 
 def _boundary(token: Token) -> bool:
+    if token.dep_ == "conj" and token.pos_ not in ("VERB", "AUX") \
+            and token.head.pos_ not in ("VERB", "AUX"):
+        return False  # coordinated words ("complex and least effective"), not clauses
+    if token.dep_ == "relcl" and _negative_or_any(token.head):
+        return False  # "no politician who would claim...", "any way that Russia could allow..."
     if token.dep_ in STOP_DEPS:
         return True
     if token.dep_ == "advcl":
@@ -105,14 +110,21 @@ def _boundary(token: Token) -> bool:
     return False
 
 
+def _negative_or_any(noun: Token) -> bool:
+    return noun.lower_ in NEG_SUBJECTS or any(
+        c.dep_ == "det" and c.lower_ in ("no", "any") for c in noun.children)
+
+
 def negation_heads(path: list[Token], own: range | set[int],
                    negations: frozenset[str]) -> list[int]:
     """The path tokens that carry a negation: 'not'/'never' children, 'no' determiners, 'without'."""
     on_path = {t.i for t in path}
     heads = []
-    for token in path:
+    for k, token in enumerate(path):
         if token.i not in own and token.lower_ in negations and token.pos_ == "ADP":
             heads.append(token.i)  # "without sending troops"
+        if k and token.lower_ in NEG_SUBJECTS:
+            heads.append(token.i)  # "nothing that would close the road"
         for child in token.children:
             if child.i in own or child.i in on_path:
                 continue
@@ -179,6 +191,11 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
     negated = len(heads) % 2 == 1
     modality = modality_of(path, own)
     weight = BASE_WEIGHT
+    if sign == 0 and negated and any(o.polarity == 0 for o in outer) and cue.polarity:
+        # "not considering sending soldiers": declining even to weigh it is a refusal.
+        return Reading(cue, -1, NEGATED_SUPPORT_WEIGHT, True, modality_of(path, own), outer,
+                       path=tuple(t.i for t in path), subject=_subject(path),
+                       negated_at=tuple(heads), rule_name="negated-neutral-cue")
     if negated:
         weight = NEGATED_SUPPORT_WEIGHT if sign > 0 else NEGATED_OPPOSE_WEIGHT
         sign = -sign

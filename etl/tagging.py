@@ -141,8 +141,10 @@ class Tagger:
                       range(c.start, c.end)}
         for reading in readings:
             # "Germany does not pay its fair share" demands more; "we will not pay" refuses.
+            # A modal makes it a refusal or a prescription ("should not spend"), not a complaint.
             if (reading.negated and reading.sign < 0 and not self._speaker_is(statement, reading)
-                    and complaints.intersection(reading.negated_at)):
+                    and complaints.intersection(reading.negated_at)
+                    and reading.modality in (None, "not")):
                 reading.sign, reading.rule_name = 1, "complaint"
         # "Asked about Kyiv's bid to join, he said..." : the question is not the answer.
         readings = [r for r in readings if not _in_question(doc, r)]
@@ -193,7 +195,9 @@ class Tagger:
                 # Opposite cues: the one nearest the topic phrase in the parse decides.
                 near = {i for c in topic_cues if c.start >= lo
                         for i in _clause_of(doc, c, lo, hi)}
+                turn = _contrast_at(doc, lo, hi)  # after "but", the point being made
                 closest = min(polar, key=lambda r: (tree_distance(r.path, near),
+                                                    r.cue.start < turn,
                                                     abs(r.cue.start - _first(topic_cues, lo))))
                 polar = [r for r in polar if r.sign == closest.sign]
             score = max(-1.0, min(1.0, sum(r.sign * r.weight for r in polar)))
@@ -222,6 +226,10 @@ class Tagger:
 
 def _in_question(doc: Doc, reading: Reading) -> bool:
     return any(doc[i].dep_ == "advcl" and doc[i].lemma_ in QUESTION_LEMMAS for i in reading.path)
+
+
+def _contrast_at(doc: Doc, lo: int, hi: int) -> int:
+    return next((t.i for t in doc[lo:hi] if t.lower_ in ("but", "however", "yet")), hi)
 
 
 def _first(cues: list[Cue], lo: int) -> int:

@@ -196,15 +196,22 @@ class TopicFinder:
         active = self._active(statement, earlier)
         followed = {}
         for topic in active:
-            words = [c for c in cues if c.topic == topic.id and c.kind == "followup"
-                     and lo <= c.start]
+            mine = [c for c in cues if c.topic == topic.id]
+            words = [c for c in mine if c.kind == "followup" and lo <= c.start
+                     and not self._excluded(statement, parsed, topic, c, mine)]
             if words:
                 followed[topic] = Found(tuple(words), "followup")
         if followed:
             return followed
-        polar = any(c.kind in ("support", "oppose") and lo <= c.start for c in cues)
-        if active and polar:
-            return {active[0]: Found(tuple(earlier.get(active[0], ())), "context")}
+        if not active:
+            return {}
+        # A stance cue alone: a generic one only right after the topic was named in the
+        # text; after an earlier statement, only a cue of the topic's own ("irreversible").
+        topic = active[0]
+        allowed = (GENERIC, topic.id) if topic in earlier else (topic.id,)
+        if any(c.kind in ("support", "oppose") and c.topic in allowed and lo <= c.start
+               for c in cues):
+            return {topic: Found(tuple(earlier.get(topic, ())), "context")}
         return {}
 
     def remember(self, statement, topic_ids: list[str]) -> None:
@@ -215,17 +222,19 @@ class TopicFinder:
             self._memory = (statement.doc_id, seen)
         seen.extend((statement.end, t) for t in topic_ids)
 
+    def _recent(self, statement) -> list[tuple[int, str]]:
+        doc_id, seen = self._memory
+        if doc_id != statement.doc_id:
+            return []
+        return [(end, t) for end, t in seen if statement.start - MEMORY_CHARS <= end <= statement.start]
+
     def _active(self, statement, earlier: dict[Topic, list[Cue]]) -> list[Topic]:
         """Topics named just before the statement, then those of recent statements, newest first."""
         ranked = sorted(earlier, key=lambda t: -max(c.start for c in earlier[t]))
-        doc_id, seen = self._memory
-        if doc_id == statement.doc_id:
-            recent = [(end, t) for end, t in seen
-                      if statement.start - MEMORY_CHARS <= end <= statement.start]
-            for _, topic_id in sorted(recent, reverse=True):
-                topic = self.codebook.topic(topic_id)
-                if topic is not None and topic not in ranked:
-                    ranked.append(topic)
+        for _, topic_id in sorted(self._recent(statement), reverse=True):
+            topic = self.codebook.topic(topic_id)
+            if topic is not None and topic not in ranked:
+                ranked.append(topic)
         return ranked
 
     def _excluded(self, statement, parsed: Parsed, topic: Topic, cue: Cue,
@@ -245,6 +254,8 @@ class TopicFinder:
     def _in_context(self, statement, parsed: Parsed, topic: Topic, lo: int, hi: int) -> bool:
         if statement.group_id in self.speaker_context[topic.id]:
             return True
+        if self._recent(statement):
+            return True  # an earlier statement nearby was on one of the topics
         return any(c.topic == topic.id and c.kind == "context" and lo <= c.start < hi
                    for c in parsed.cues)
 
