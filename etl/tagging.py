@@ -1,9 +1,10 @@
 """Tag a statement with the topics it bears on and the speaker's stance on each.
 
-Topics come from the codebook's cue phrases (topics.CueMatcher); the stance from the
-statement's stance cues read on the dependency parse (stance.read_cue). A statement whose
-own words name no topic may borrow one from the sentence before it ("Asked about Kyiv's bid
-to join the alliance, he said: 'It is not realistic.'") when it carries a stance cue.
+Topics come from the codebook's cue phrases (topics.TopicFinder): the statement's own, else a
+follow-up word or a stance cue right after the topic was named ("Asked about Kyiv's bid to
+join the alliance, he said: 'It is not realistic.'"). The stance comes from the statement's
+stance cues read on the dependency parse (stance.read_cue): negation, nesting, modality.
+Every Tag keeps its evidence: deciding cue, topic cue, rule, modality and codebook version.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Tagger:
         if hi <= lo:
             return []
         topics = self.finder.find(statement, parsed, lo, hi)
+        log.debug("%s: topics %s", statement.id, {t.id: f.origin for t, f in topics.items()})
         tags = []
         if topics:
             stance_cues = self._stance_cues(parsed.cues, lo, hi, topics)
