@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -100,6 +101,31 @@ def nested_in(verb: Token, outer: Token) -> bool:
     return False
 
 
+# Past forms the "lemma + any ending" pattern cannot reach.
+IRREGULAR = {
+    "say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "seek": ("sought",),
+    "speak": ("spoke", "spoken"), "make": ("made",), "think": ("thought",), "hold": ("held",),
+    "give": ("gave", "given"), "take": ("took", "taken"), "bring": ("brought",), "mean": ("meant",),
+    "know": ("knew", "known"), "choose": ("chose", "chosen"), "read": ("read",), "put": ("put",),
+    "lay": ("laid",), "rule": ("ruled",), "feel": ("felt",), "do": ("did", "done"),
+}
+
+
+def form_pattern(lemma: str) -> str:
+    """A regex for the inflected forms of a verb lemma (or phrase: "rule out", "call for")."""
+    words = lemma.lower().split()
+    head = words[0]
+    stems = {re.escape(head)}
+    if head.endswith("e"):
+        stems.add(re.escape(head[:-1]))  # argue -> argued, arguing
+    if head.endswith("y"):
+        stems.add(re.escape(head[:-1]) + "i")  # deny -> denied
+    forms = "|".join(sorted(stems)) + r")\w*"
+    irregular = "|".join(IRREGULAR.get(head, ()))
+    pattern = rf"(?:(?:{forms}{'|' + irregular if irregular else ''})"
+    return pattern + "".join(rf"\s+{re.escape(w)}" for w in words[1:])
+
+
 class SentenceRules:
     """Finds speech, reported-position and according-to constructions in one parsed sentence."""
 
@@ -109,6 +135,13 @@ class SentenceRules:
         self.reported = reported - self.speech
         self.position = reported & self.speech  # "rejected the plan": the object is the position
         self.according = tuple(p.lower().split() for p in codebook.according_to)
+        words = [form_pattern(v) for v in sorted(self.speech | reported | {"quote", "read"})]
+        words += [r"\s+".join(map(re.escape, p)) for p in self.according]
+        self._cheap = re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+
+    def may_attribute(self, text: str) -> bool:
+        """Cheap test, before parsing: could this sentence carry a speech or reported verb?"""
+        return self._cheap.search(text) is not None
 
     def candidates(self, sdoc: Doc, inside_quote) -> list[Attribution]:
         """Attributions in the sentence, main clauses first; none inside a quotation."""

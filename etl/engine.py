@@ -21,7 +21,8 @@ DEFAULT_BATCH = 16
 class Engine:
     """Extracts statements from documents and tags each with topics and stances."""
 
-    def __init__(self, codebook: Codebook | None = None, nlp: Language | None = None):
+    def __init__(self, codebook: Codebook | None = None, nlp: Language | None = None,
+                 parse_all: bool = False):
         if codebook is None:
             from etl.codebook import load_codebook
 
@@ -30,6 +31,7 @@ class Engine:
 
         self.codebook = codebook
         self.nlp = nlp or load_nlp()
+        self.parse_all = parse_all  # False: sentences with no quote and no speech cue are only tokenized
         self.extractor = StatementExtractor(codebook, self.nlp)
         self.tagger = Tagger(codebook, self.nlp)
 
@@ -51,8 +53,14 @@ class Engine:
                 yield prep.document, self._finish(prep)
 
     def _parse(self, prepared: list[Prepared]) -> None:
-        """Parse every sentence of the batch, keeping each Doc next to its sentence."""
-        jobs = [(sent, text) for prep in prepared for sent, text in zip(prep.sentences, prep.texts())]
+        """Parse the sentences of a batch that may carry a statement; only tokenize the rest."""
+        jobs = []
+        for prep in prepared:
+            for sent, text in zip(prep.sentences, prep.texts()):
+                if self.parse_all or sent.needs_parse:
+                    jobs.append((sent, text))
+                else:
+                    sent.doc = self.nlp.make_doc(text)
         texts = (text for _, text in jobs)
         for (sent, _), sdoc in zip(jobs, self.nlp.pipe(texts, batch_size=256)):
             sent.doc = sdoc

@@ -21,6 +21,7 @@ from etl.statement_dates import DateCue, find_cues
 
 log = logging.getLogger(__name__)
 
+CONTEXT_SENTENCES = 6  # sentences before a statement that the tagger sees as context
 BASE_CONFIDENCE = {"direct": 0.95, "mixed": 0.9, "indirect": 0.88, "according_to": 0.85, "reported": 0.75}
 
 
@@ -66,6 +67,7 @@ class Sentence:
     para: int
     quotes: list[Quote]
     doc: Doc | None = None
+    needs_parse: bool = True  # False: no quote and no speech cue, a tokenizer Doc is enough
 
 
 @dataclass
@@ -135,7 +137,8 @@ class StatementExtractor:
                 para = _skip_dateline(text, para)
             for sent in sentences(text, para):
                 overlapping = [q for q in quotes if q.start < sent.end and q.end > sent.start]
-                out.append(Sentence(sent, p_index, overlapping))
+                cue = bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end])
+                out.append(Sentence(sent, p_index, overlapping, needs_parse=cue))
         return Prepared(document, out)
 
     def finish(self, prepared: Prepared) -> tuple[list[Statement], list[Actor], dict[str, Doc]]:
@@ -146,7 +149,9 @@ class StatementExtractor:
         for index, sent in enumerate(prepared.sentences):
             if sent.doc is None:
                 continue
-            if not self._attribute(document, index, sent, state):
+            if not sent.doc.has_annotation("DEP"):
+                self._note_cheap(document, index, sent, state)  # nothing said here: who and when
+            elif not self._attribute(document, index, sent, state):
                 self._note_subject(document, index, sent, state)
                 if sent.quotes:
                     pending.append(index)
@@ -154,26 +159,34 @@ class StatementExtractor:
         for index in pending:
             self._quote_only(document, prepared.sentences, index, state)
         statements, actors, docs = [], {}, {}
-        whole = self._whole_doc(prepared) if state.found else None
+        cache: dict[tuple[int, int], Doc] = {}
         for index in sorted(state.found):
             for found in state.found[index]:
                 statements.append(found.statement)
-                docs[found.statement.id] = whole if whole is not None else prepared.sentences[index].doc
+                docs[found.statement.id] = self._context_doc(prepared, index, cache)
                 if not found.speaker.actor.known:
                     actors[found.speaker.actor.id] = found.speaker.actor
         return statements, list(actors.values()), docs
 
-    def _whole_doc(self, prepared: Prepared) -> Doc | None:
-        """One Doc of the whole document from its sentence Docs, so the tagger sees the context."""
-        texts = prepared.texts()
-        parts = [self.nlp.make_doc(prepared.prefix())] if prepared.prefix() else []
-        parts += [s.doc if s.doc is not None else self.nlp.make_doc(t)
-                  for s, t in zip(prepared.sentences, texts)]
-        whole = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
-        if whole.text != prepared.document.text:
-            log.debug("%s: joined sentence docs differ from the text", prepared.document.origin)
-            return None
-        return whole
+    def _context_doc(self, prepared: Prepared, index: int, cache: dict) -> Doc:
+        """The sentence's paragraph with the sentences before it, as one Doc: the tagger's context.
+
+        A window rather than the whole article keeps tagging linear in the article's length.
+        """
+        sents = prepared.sentences
+        para = sents[index].para
+        first = max(0, index - CONTEXT_SENTENCES)
+        last = index
+        while last + 1 < len(sents) and sents[last + 1].para == para:
+            last += 1
+        key = (first, last)
+        if key not in cache:
+            texts = prepared.texts()
+            parts = [sents[i].doc if sents[i].doc is not None else self.nlp.make_doc(texts[i])
+                     for i in range(first, last + 1)]
+            cache[key] = parts[0] if len(parts) == 1 else \
+                Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
+        return cache[key]
 
     # --- one sentence -------------------------------------------------------------------
 
@@ -322,6 +335,24 @@ class StatementExtractor:
         if options:
             return max(options, key=lambda o: o[2])[:2]
         return document.published, None
+
+    def _note_cheap(self, document: Document, index: int, sent: Sentence, state: _DocState) -> None:
+        """Without a parse: a codebook actor opening the sentence becomes the salient subject."""
+        mentions = self.resolver.mentions(sent.doc)
+        cues = find_cues(document.text, document.published, sent.span.start, sent.span.end)
+        day = next((c.day for c in cues if c.day), document.published)
+        for span, kind, target in mentions[:1]:
+            lead = sent.doc[:span.start]
+            if len(lead) > 6 or any(t.is_lower and t.lower_ not in ("the", "a", "an") for t in lead):
+                return  # not the opening subject ("In Berlin, the mood...": no)
+            speaker = self.resolver.resolve(span.root, day, state.ctx, mentions) if kind != "name" \
+                else self.resolver.known(target, day, span.text, "name")
+            if speaker is None:
+                return
+            state.ctx.note(speaker)
+            dated = next((c for c in cues if c.day), None)
+            if dated is not None:
+                state.dated(speaker.actor.id, sent, dated, index)
 
     def _note_names(self, sent: Sentence, state: _DocState) -> None:
         """Every codebook person named in the sentence, for later "the president" or surnames."""
