@@ -161,7 +161,23 @@ class SentenceRules:
         for _, _, verb, subject, kind in verbs:
             found.append(Attribution(subject, verb, verb.text, kind, content_of(verb),
                                      _name_before(verb) if subject.head.i != verb.i else None))
+        found.extend(self._colon_label(sdoc, inside_quote))
         return found
+
+    @staticmethod
+    def _colon_label(sdoc: Doc, inside_quote):
+        """Live-blog and headline style, a name then a colon then a quotation: 'Rutte: "We ..."'."""
+        for tok in sdoc[:10]:
+            if tok.text != ":" or tok.i == 0 or tok.i + 1 >= len(sdoc):
+                continue
+            lead = sdoc[:tok.i]
+            if any(t.pos_ in ("VERB", "AUX") for t in lead) or not inside_quote(sdoc[tok.i + 1]):
+                return
+            name = lead[-1]
+            if name.pos_ in ("PROPN", "NOUN"):
+                content = frozenset(range(tok.i + 1, len(sdoc)))
+                yield Attribution(name, None, ":", "colon", content)
+            return
 
     def objects_ok(self, verb: Token, kind: str) -> bool:
         """Whether a bare object makes this verb a statement ("opposes X" yes, "added X" no)."""

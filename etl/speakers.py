@@ -355,6 +355,13 @@ class SpeakerResolver:
     def _document(self, core, day, ctx: Context, text: str) -> Speaker | None:
         """"The NATO communique said": the named body, else the group the article last had speak."""
         group = self._modifier_group(core)
+        if group is None:  # "a statement from the Élysée", "the communique issued by NATO"
+            for tok in core[-1].subtree:
+                if tok.dep_ == "pobj" and tok.head.lower_ in ("from", "by", "of"):
+                    group = self._modifier_group(_core(tok)) or self.group_of(
+                        tok.doc[_core(tok)[0].i:tok.i + 1].text)
+                    if group:
+                        break
         if group and self.codebook.actor(group):
             return self.known(group, day, text, "document")
         for speaker in reversed(ctx.recent):

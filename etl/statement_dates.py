@@ -29,6 +29,7 @@ def _explicit(tag: str) -> str:
 _CUE = re.compile(
     rf"\b(?:"
     rf"(?P<last>[Ll]ast|[Tt]his\s+past)\s+(?P<wdl>{_WD})"
+    rf"|(?:[Aa]t|[Dd]uring)\s+(?P<wdp>{_WD})['’]s(?=\s)"  # "at Tuesday's summit"
     rf"|(?:[Oo]n\s+)?(?P<wd>{_WD})(?:\s+(?:morning|afternoon|evening|night))?"
     rf"(?:,?\s*\(?(?:{_explicit('a')})\)?)?"
     rf"|(?:[Oo]n\s+)?{_explicit('b')}"
@@ -99,7 +100,7 @@ def _cue_day(match: re.Match, published: date | None) -> date | None:
         return _explicit_day(match, published)
     if published is None:
         return None
-    weekday = match.group("wd") or match.group("wdl")
+    weekday = match.group("wd") or match.group("wdl") or match.group("wdp")
     if weekday:
         wd = WEEKDAYS.index(weekday.lower())
         return weekday_on_or_before(wd, published, strictly_before=bool(match.group("last")))

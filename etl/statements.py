@@ -263,7 +263,10 @@ class StatementExtractor:
                                                       "direct", "colon_leadin", state)
                 return _Found(None, speaker)  # type: ignore[arg-type]
             return None
-        if att.kind == "according_to":
+        if att.kind == "colon":
+            direct = [q for q in own_quotes if q.start > base + att.subject.idx]
+            qtype = "direct"
+        elif att.kind == "according_to":
             qtype = "according_to"
         elif direct:
             qtype = "direct"

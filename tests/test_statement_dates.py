@@ -105,3 +105,8 @@ def test_undated_article_keeps_full_dates_only():
     text = "Mark Rutte said on Wednesday that allies must pay. Olaf Scholz said on March 3, 2024 that they would."
     assert _dates(text, None) == [("Mark Rutte", None, "on Wednesday"), ("Olaf Scholz", date(2024, 3, 3),
                                                                         "on March 3, 2024")]
+
+
+def test_possessive_weekday_dates_only_an_occasion():
+    assert [c.day for c in find_cues("At Tuesday's summit he spoke.", THU)] == [date(2025, 2, 11)]
+    assert find_cues("He referred to Tuesday's comments.", THU) == []

@@ -208,3 +208,12 @@ def test_confidence_is_lower_for_pronouns_and_reported(extractor):
     named, pronoun, reported = statements
     assert named.confidence > pronoun.confidence > 0
     assert named.confidence > reported.confidence
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('Rutte: "Allies will not walk away."', [("Mark Rutte", "direct", 'Rutte: "Allies will not walk away."')]),
+    ("According to a statement from the Élysée, France stands ready.",
+     [("France", "according_to", "According to a statement from the Élysée, France stands ready.")]),
+])
+def test_live_blog_label_and_document_source(extractor, text, expected):
+    assert found(extractor, text) == expected
