@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.language import Language
@@ -40,6 +40,12 @@ def _inside(att: Attribution, outer: Attribution) -> bool:
         return att.verb.i in outer.content and nested_in(att.verb, outer.verb)
     node = att.verb if att.verb is not None else att.subject
     return node.i in outer.content
+
+
+def _anchor(text: str) -> DateCue | None:
+    """The latest full date (with a year) the text mentions, or None."""
+    dated = [c for c in find_cues(text, None) if c.day is not None]
+    return max(dated, key=lambda c: c.day) if dated else None
 
 
 def _clause_span(sent: Sentence, att: Attribution) -> Span:
@@ -109,6 +115,7 @@ class _DocState:
     leadin: dict[int, _Found] = field(default_factory=dict)  # paragraph -> "X wrote on Telegram:"
     scene: tuple[int, date, str, int] | None = None  # paragraph, day, cue, sentence of the last dated event
     last_day: tuple[date, str] | None = None  # for "on the same day"
+    default_cue: str | None = None  # why the default date is what it is, when not the publication date
 
     def dated(self, actor_id: str, sent: Sentence, cue: DateCue, index: int) -> None:
         """Remember that the actor did something on the cue's day, in this paragraph's scene."""
@@ -145,6 +152,13 @@ class StatementExtractor:
         """Statements from parsed sentences, the new actors they name, and each statement's Doc."""
         state = _DocState()
         document = prepared.document
+        if document.published is None:
+            # An undated article: its latest full date ("on 3 March 2025") stands in for the
+            # publication date, so weekday cues still resolve; the cue says so.
+            anchor = _anchor(document.text)
+            if anchor is not None:
+                document = replace(document, published=anchor.day)
+                state.default_cue = f"undated; latest full date in text: {anchor.text}"
         pending: list[int] = []
         for index, sent in enumerate(prepared.sentences):
             if sent.doc is None:
@@ -327,7 +341,7 @@ class StatementExtractor:
         if state.last_day is not None and _SAME_OCCASION.search(text):
             return state.last_day  # "on the same day", "told the same breakfast"
         if att.verb is not None and not is_past(att.verb) and speaker.how != "document":
-            return document.published, None  # a present position holds on the publication day
+            return document.published, state.default_cue  # a present position holds on that day
         # A past report with no cue happened when this speaker last did something dated, or on
         # the day this paragraph's scene is set ("... in Brussels on Thursday. X said"): the later.
         options = []
@@ -337,7 +351,7 @@ class StatementExtractor:
             options.append(state.scene[1:])
         if options:
             return max(options, key=lambda o: o[2])[:2]
-        return document.published, None
+        return document.published, state.default_cue
 
     def _note_cheap(self, document: Document, index: int, sent: Sentence, state: _DocState) -> None:
         """Without a parse: a codebook actor opening the sentence becomes the salient subject."""

@@ -101,12 +101,19 @@ def test_cue_inside_reported_content_is_not_the_speech_date():
     assert _dates(text, THU) == [("Mark Rutte", THU, None)]
 
 
-def test_undated_article_keeps_full_dates_only():
-    text = "Mark Rutte said on Wednesday that allies must pay. Olaf Scholz said on March 3, 2024 that they would."
-    assert _dates(text, None) == [("Mark Rutte", None, "on Wednesday"), ("Olaf Scholz", date(2024, 3, 3),
-                                                                        "on March 3, 2024")]
+def test_undated_article_without_a_full_date_has_no_days():
+    text = "Mark Rutte said on Wednesday that allies must pay. Olaf Scholz said on March 3 that they would."
+    assert _dates(text, None) == [("Mark Rutte", None, "on Wednesday"), ("Olaf Scholz", None, "on March 3")]
 
 
 def test_possessive_weekday_dates_only_an_occasion():
     assert [c.day for c in find_cues("At Tuesday's summit he spoke.", THU)] == [date(2025, 2, 11)]
     assert find_cues("He referred to Tuesday's comments.", THU) == []
+
+
+def test_undated_article_anchors_on_its_latest_full_date():
+    text = ("The talks of 3 March 2025 ended without a deal. Mark Rutte said on Tuesday that allies "
+            "would try again.\n\nOlaf Scholz said that Germany agreed.")
+    rows = _dates(text, None)
+    assert rows[0][:2] == ("Mark Rutte", date(2025, 2, 25))  # 3 March 2025 was a Monday
+    assert rows[1][1] == date(2025, 3, 3) and "latest full date" in rows[1][2]
