@@ -183,13 +183,16 @@ class StatementExtractor:
         return statements, list(actors.values()), docs
 
     def _context_doc(self, prepared: Prepared, index: int, cache: dict) -> Doc:
-        """The sentence's paragraph with the sentences before it, as one Doc: the tagger's context.
+        """The sentence's paragraph and the sentences before it, as one Doc: the tagger's context.
 
         A window rather than the whole article keeps tagging linear in the article's length.
         """
         sents = prepared.sentences
         para = sents[index].para
-        first = max(0, index - CONTEXT_SENTENCES)
+        first = index
+        while first > 0 and sents[first - 1].para == para:
+            first -= 1
+        first = max(0, first - CONTEXT_SENTENCES)  # one window per paragraph, shared by its statements
         last = index
         while last + 1 < len(sents) and sents[last + 1].para == para:
             last += 1
