@@ -26,7 +26,7 @@ ministry administration embassy delegation envoy envoys mission leadership cabin
 """.split())
 # Words that only frame a title: "the", "then-", "former" are kept out of titles.
 _DETS = frozenset("the a an then former outgoing incoming acting".split())
-PRONOUNS = {"he": "m", "she": "f", "they": None}
+PRONOUNS = {"he": "m", "she": "f", "they": None, "it": None}  # None: a group
 # Texts that speak for the body that issued them: "the summit declaration says".
 DOCUMENT_NOUNS = frozenset("declaration communique communiqué statement resolution".split())
 NAME_PARTICLES = frozenset("de van von der den da di du le la al bin ter".split())

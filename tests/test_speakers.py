@@ -113,3 +113,11 @@ def test_the_former_holder_is_a_past_holder_named_before(extractor):
             "The former defense secretary said the alliance had to keep Ukraine's door open.")
     statements, _ = speakers(extractor, text, date(2025, 6, 1))
     assert [(s.actor_name, s.mention) for s in statements] == [("Lloyd Austin", "The former defense secretary")]
+
+
+def test_it_and_they_follow_the_last_group_speaker(extractor):
+    text = ("The Kremlin said the plan was a provocation. It added that any troops would be targets. "
+            "Keir Starmer said Britain would not be deterred.")
+    statements, _ = speakers(extractor, text, date(2025, 3, 2))
+    assert [(s.actor_name, s.mention) for s in statements] == [
+        ("Russia", "The Kremlin"), ("Russia", "It"), ("Keir Starmer", "Keir Starmer")]
