@@ -62,7 +62,9 @@ class Engine:
                 else:
                     sent.doc = self.nlp.make_doc(text)
         texts = (text for _, text in jobs)
-        for (sent, _), sdoc in zip(jobs, self.nlp.pipe(texts, batch_size=256)):
+        # Entities are found later, only for sentences whose speaker the codebook does not know.
+        disable = [name for name in ("ner",) if name in self.nlp.pipe_names]
+        for (sent, _), sdoc in zip(jobs, self.nlp.pipe(texts, batch_size=256, disable=disable)):
             sent.doc = sdoc
 
     def _finish(self, prep: Prepared) -> Extraction:

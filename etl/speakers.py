@@ -107,6 +107,9 @@ class SpeakerResolver:
         self.groups: dict[str, str] = {}  # folded name/adjective/metonym -> group id
         self.offices: dict[str, str] = {}  # folded title -> office id
         self.surnames: dict[str, list[str]] = {}
+        # Entity recognition is the costliest step of the pipeline and only new names need it,
+        # so the Engine parses without it and it runs here, on demand, one sentence at a time.
+        self.ner = nlp.get_pipe("ner") if "ner" in nlp.pipe_names else None
         self._build(nlp)
 
     def _add(self, nlp: Language, key: str, kind: str, target: str, phrases) -> None:
@@ -206,8 +209,14 @@ class SpeakerResolver:
         if speaker is None:
             speaker = self._by_surname(head, core, day, ctx, text)
         if speaker is None:
+            self.ensure_entities(head.doc)
             speaker = self._unknown(head, core, day, text)
         return speaker
+
+    def ensure_entities(self, doc: Doc) -> None:
+        """Run entity recognition on a sentence parsed without it (in place)."""
+        if self.ner is not None and not doc.has_annotation("ENT_IOB"):
+            self.ner(doc)
 
     def _by_mention(self, head, core, day, mentions, text) -> Speaker | None:
         lo, hi = core[0].i, core[-1].i + 1

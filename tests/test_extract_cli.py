@@ -111,3 +111,13 @@ def test_nothing_readable_exits_one(tmp_path):
 def test_bad_date_option_is_a_usage_error(article):
     result = invoke("--date", "28/02/2024", str(article))
     assert result.exit_code == 2
+
+
+def test_new_person_found_by_on_demand_entities(tmp_path):
+    path = tmp_path / "vilnius.md"
+    path.write_text("---\ndate: 2025-03-04\n---\nLithuanian Defence Minister Dovile Sakaliene said on "
+                    "Monday that Lithuania was ready to send troops to Ukraine.\n", encoding="utf-8")
+    (row,) = rows(invoke("--all", str(path)))
+    assert row["actor"] == "Dovile Sakaliene" and row["actor_id"] == "person:dovile-sakaliene"
+    assert row["needs_review"] is True and row["group"] == "Lithuania"
+    assert row["title"] == "Defence Minister" and row["date"] == "2025-03-03"
