@@ -21,7 +21,7 @@ from etl.statement_dates import DateCue, find_cues
 
 log = logging.getLogger(__name__)
 
-CONTEXT_SENTENCES = 6  # sentences before a statement that the tagger sees as context
+CONTEXT_SENTENCES = 0  # sentences before the paragraph that the tagger also sees as context
 BASE_CONFIDENCE = {"direct": 0.95, "mixed": 0.9, "indirect": 0.88, "according_to": 0.85, "reported": 0.75}
 
 
