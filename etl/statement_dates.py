@@ -126,3 +126,19 @@ def resolve(cue_text: str, published: date | None) -> date | None:
     """The day one cue names ("on Wednesday", "on 12 February", "yesterday"), or None."""
     match = _CUE.search(cue_text)
     return _cue_day(match, published) if match else None
+
+
+# "on the same day", "told the same breakfast": the occasion last dated in the article.
+_SAME_OCCASION = re.compile(r"\b(?:the|that) same (?:day|evening|morning|meeting|breakfast|lunch|dinner|"
+                            r"session|summit|event|occasion|gathering|news conference|press conference)\b")
+
+
+def same_occasion(text: str) -> bool:
+    """True when the text points back to an occasion already dated ("on the same day")."""
+    return _SAME_OCCASION.search(text) is not None
+
+
+def latest_full_date(text: str) -> DateCue | None:
+    """The latest full date (with a year) the text mentions, or None."""
+    dated = [c for c in find_cues(text, None) if c.day is not None]
+    return max(dated, key=lambda c: c.day) if dated else None

@@ -17,7 +17,7 @@ from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
 from etl.speakers import Context, Speaker, SpeakerResolver
-from etl.statement_dates import DateCue, find_cues
+from etl.statement_dates import DateCue, find_cues, latest_full_date, same_occasion
 
 log = logging.getLogger(__name__)
 
@@ -29,23 +29,12 @@ BASE_CONFIDENCE = {"direct": 0.95, "mixed": 0.9, "indirect": 0.88, "according_to
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,30})?(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
 
 
-# "on the same day", "told the same breakfast": the occasion last dated in the article.
-_SAME_OCCASION = re.compile(r"\b(?:the|that) same (?:day|evening|morning|meeting|breakfast|lunch|dinner|"
-                            r"session|summit|event|occasion|gathering|news conference|press conference)\b")
-
-
 def _inside(att: Attribution, outer: Attribution) -> bool:
     """True when an attribution sits in the reported words of `outer`."""
     if att.verb is not None and outer.verb is not None:
         return att.verb.i in outer.content and nested_in(att.verb, outer.verb)
     node = att.verb if att.verb is not None else att.subject
     return node.i in outer.content
-
-
-def _anchor(text: str) -> DateCue | None:
-    """The latest full date (with a year) the text mentions, or None."""
-    dated = [c for c in find_cues(text, None) if c.day is not None]
-    return max(dated, key=lambda c: c.day) if dated else None
 
 
 def _clause_span(sent: Sentence, att: Attribution) -> Span:
@@ -155,7 +144,7 @@ class StatementExtractor:
         if document.published is None:
             # An undated article: its latest full date ("on 3 March 2025") stands in for the
             # publication date, so weekday cues still resolve; the cue says so.
-            anchor = _anchor(document.text)
+            anchor = latest_full_date(document.text)
             if anchor is not None:
                 document = replace(document, published=anchor.day)
                 state.default_cue = f"undated; latest full date in text: {anchor.text}"
@@ -341,7 +330,7 @@ class StatementExtractor:
         if cue is not None:
             return None, cue.text  # "on Wednesday" in an undated article: the day is unknown
         text = document.text[sent.span.start:sent.span.end]
-        if state.last_day is not None and _SAME_OCCASION.search(text):
+        if state.last_day is not None and same_occasion(text):
             return state.last_day  # "on the same day", "told the same breakfast"
         if att.verb is not None and not is_past(att.verb) and speaker.how != "document":
             return document.published, state.default_cue  # a present position holds on that day
