@@ -270,6 +270,11 @@ class SpeakerResolver:
                 group = self._modifier_group(core)
                 if group and self.codebook.actor(group):
                     return self.known(group, day, text, "spokes")
+                if any(t.lower_ in ("government", "ministry", "foreign") for t in core if t.i != head.i):
+                    # "a government spokesman" right after a named government spoke: that one.
+                    last = ctx.recent[-1] if ctx.recent else None
+                    if last is not None and last.actor.kind == "group" and last.actor.known:
+                        return replace(last, mention=text, how="spokes")
             return None
         former = any(t.lower_ in ("former", "ex") for t in core)
         group = self._modifier_group(core)

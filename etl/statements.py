@@ -212,10 +212,15 @@ class StatementExtractor:
         blocked: set[int] = set()  # what an unnamed speaker said is nobody else's statement
         taken: list[Attribution] = []
         speakers: set[str] = set()
-        attributed = False
+        attributed = anonymous = False
         for att in self.rules.candidates(sdoc, inside):
             verb_i = att.verb.i if att.verb is not None else None
-            if att.subject.i in att.content or verb_i in blocked:
+            if att.subject.i in att.content:
+                continue
+            # "Washington wants Europe to pay more, officials said": the unnamed speakers report
+            # a named group's position, which stays a reported statement of that group.
+            reported_group = anonymous and att.kind == "reported" and not taken and verb_i in blocked
+            if (anonymous or verb_i in blocked) and not reported_group:
                 continue
             if any(_inside(att, t) for t in taken):
                 continue  # speech reported inside another speaker's words belongs to that speaker
@@ -226,11 +231,11 @@ class StatementExtractor:
                 speaker = self.resolver.resolve(att.fallback, day, state.ctx, mentions)
             if speaker is None:
                 if not taken and att.kind == "speech" and att.verb is not None and att.verb.dep_ == "ROOT":
-                    return True  # attributed to someone we cannot name: not anyone else's quote
+                    anonymous = True  # attributed to someone we cannot name: not anyone else's quote
                 if att.kind != "according_to":
                     blocked.update(att.content)
                 continue
-            if speaker.actor.id in speakers:
+            if speaker.actor.id in speakers or (reported_group and not speaker.by_name):
                 continue
             found = self._statement(document, index, sent, att, speaker, cue, state, main=not taken)
             if found is None:
@@ -242,7 +247,7 @@ class StatementExtractor:
             speakers.add(speaker.actor.id)
             state.found.setdefault(index, []).append(found)
             state.ctx.note(speaker)
-        return attributed
+        return attributed or anonymous
 
     def _statement(self, document: Document, index: int, sent: Sentence, att: Attribution,
                    speaker: Speaker, cue: DateCue | None, state: _DocState, main: bool) -> _Found | None:

@@ -217,3 +217,17 @@ def test_confidence_is_lower_for_pronouns_and_reported(extractor):
 ])
 def test_live_blog_label_and_document_source(extractor, text, expected):
     assert found(extractor, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Washington wants Europe to pay more for its defence, officials travelling with the president said.",
+     [("United States", "reported",
+       "Washington wants Europe to pay more for its defence, officials travelling with the president said.")]),
+    ("German officials were cautious. Asked about it, a government spokesman said only that the position "
+     "had not changed.",
+     [("Germany", "indirect", "Asked about it, a government spokesman said only that the position had not "
+                              "changed.")]),
+    ('"We will never accept it," one diplomat said of the plan Moscow wants.', []),
+])
+def test_unnamed_sources(extractor, text, expected):
+    assert found(extractor, text) == expected
