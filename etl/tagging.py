@@ -145,7 +145,8 @@ class Tagger:
             # "Germany does not pay its fair share" demands more; "we will not pay" refuses.
             # A modal makes it a refusal or a prescription ("should not spend"), not a complaint.
             if (reading.negated and reading.sign < 0 and not self._speaker_is(statement, reading)
-                    and complaints.intersection(reading.negated_at)
+                    and (complaints.intersection(reading.negated_at)
+                         or complaints.intersection(range(reading.cue.start, reading.cue.end)))
                     and reading.modality in (None, "not")):
                 reading.sign, reading.rule_name = 1, "complaint"
         # "Asked about Kyiv's bid to join, he said..." : the question is not the answer.

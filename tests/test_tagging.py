@@ -153,6 +153,9 @@ CASES = [
      None, {(BURDEN, "support")}),
     ("We will not spend more on the military just because Washington says so, the minister said.",
      None, {(BURDEN, "oppose")}),
+    ("If the allies are not going to pay their share of the defence bill, America will act.",
+     None, {(BURDEN, "support")}),
+    ("We are not going to pay more for the alliance's defence budget.", None, {(BURDEN, "oppose")}),
     ("Kyiv will keep the NATO bid alive, but the summit is not the moment, the chancellor said.",
      None, {(NATO, "oppose")}),
     # --- two topics in one statement ---
