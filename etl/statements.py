@@ -37,6 +37,14 @@ def _inside(att: Attribution, outer: Attribution) -> bool:
     return node.i in outer.content
 
 
+def _sentence_of(sents: list[Sentence], statement: Statement) -> int:
+    """Index of the sentence holding a statement's start."""
+    for i, sent in enumerate(sents):
+        if sent.span.start <= statement.start < sent.span.end:
+            return i
+    return 0
+
+
 def _clause_span(sent: Sentence, att: Attribution) -> Span:
     """A second speaker's own clause: from their subject to the end of what their verb governs."""
     head = att.verb if att.verb is not None else att.subject
@@ -403,7 +411,10 @@ class StatementExtractor:
         owner, rule, factor = None, "", 1.0
         for q in sent.quotes:
             if q.start in state.quote_owner:
-                owner, rule, factor = state.quote_owner[q.start], "quote_span", 0.95
+                owner, rule = state.quote_owner[q.start], "quote_span"
+                # the further the sentence from the "X said" that names its speaker, the less sure
+                gap = abs(_sentence_of(sents, owner.statement) - index)
+                factor = max(0.6, 0.95 ** max(gap, 1))
                 break
         if owner is None:
             prev = (state.found.get(index - 1) or [None])[0]

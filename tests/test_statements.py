@@ -231,3 +231,11 @@ def test_live_blog_label_and_document_source(extractor, text, expected):
 ])
 def test_unnamed_sources(extractor, text, expected):
     assert found(extractor, text) == expected
+
+
+def test_confidence_falls_with_distance_from_the_attribution(extractor):
+    text = ('"First point. Second point. Third point. Fourth point," Mark Rutte said.')
+    statements, _ = run(extractor, text)
+    confidences = [s.confidence for s in statements]
+    assert len(confidences) == 4 and confidences == sorted(confidences)
+    assert confidences[0] < confidences[-1]
