@@ -186,6 +186,15 @@ def magnitude(from_stance: str, to_stance: str) -> str:
     return "softening" if to_stance == "neutral" else "hardening"
 
 
+OPPOSITE = {"support": "oppose", "oppose": "support"}
+
+
+def _contradicted(lone: _Side, side: Sequence[Mapping], other_stance: str) -> bool:
+    """A lone side's neighbours take the other side's stance, or the opposite of its own."""
+    bad = {other_stance, OPPOSITE.get(lone.stance)}
+    return any(p["stance"] in bad for p in side)
+
+
 def _sides(before, b_days, after, a_days, silent: bool, params: ShiftParams) -> tuple[_Side, _Side] | None:
     """The before and after stances at one split, preferring the nearest evidence after a silence."""
     b_reg, a_reg = _regular(before, b_days, params), _regular(after, a_days, params)
@@ -196,9 +205,8 @@ def _sides(before, b_days, after, a_days, silent: bool, params: ShiftParams) -> 
     for b, a in pairs:
         if b is None or a is None or b.stance == a.stance:
             continue
-        if (b.lone and any(p["stance"] == a.stance for p in before)) or \
-                (a.lone and any(p["stance"] == b.stance for p in after)):
-            continue  # a lone side must not be contradicted by its own neighbours
+        if (b.lone and _contradicted(b, before, a.stance)) or (a.lone and _contradicted(a, after, b.stance)):
+            continue
         return b, a
     return None
 
