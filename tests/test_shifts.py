@@ -90,6 +90,7 @@ def test_after_a_long_silence_one_firm_report_may_stand_for_its_period():
     pytest.param("SSSOSSS", {3: 400}, id="an outlier after a silence, contradicted by what follows"),
     pytest.param("NSSS", {1: 700}, id="a lone neutral cannot stand for a period"),
     pytest.param("SSSN", {3: 700}, id="nor a lone neutral after"),
+    pytest.param("NNNOS", {3: 400}, id="a lone report contradicted by the opposite stance right after"),
 ])
 def test_lone_sides_have_limits(pattern, gaps):
     assert detect_shifts(line(pattern, gaps=gaps)) == []
