@@ -44,7 +44,7 @@ def load_engine(codebook_path: str | None):
 @click.command("extract")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--date", "day", callback=_parse_day, metavar="YYYY-MM-DD",
-              help="Publication date for inputs that carry none (overrides metadata).")
+              help="Publication date to use for every input, over any date in metadata.")
 @click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False),
               help="Codebook YAML to use instead of the default (env STANCE_CODEBOOK).")
 @click.option("--all", "show_all", is_flag=True,
