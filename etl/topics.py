@@ -208,6 +208,9 @@ class TopicFinder:
         # A stance cue alone: a generic one only right after the topic was named in the
         # text; after an earlier statement, only a cue of the topic's own ("irreversible").
         topic = active[0]
+        inside = [c for c in cues if c.topic == topic.id and lo <= c.start]
+        if any(c.kind == "exclude" for c in inside) and not any(c.kind == "context" for c in inside):
+            return {}  # "Greece blocked an invitation to Macedonia": another country's matter
         allowed = (GENERIC, topic.id) if topic in earlier else (topic.id,)
         if any(c.kind in ("support", "oppose") and c.topic in allowed and lo <= c.start
                for c in cues):
