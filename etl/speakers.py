@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 SPOKES_NOUNS = frozenset("""
 official officials spokesman spokeswoman spokesperson spokespeople diplomat diplomats government
 ministry administration embassy delegation envoy envoys mission leadership cabinet presidency
+leaders ministers
 """.split())
 # Words that only frame a title: "the", "then-", "former" are kept out of titles.
 _DETS = frozenset("the a an then former outgoing incoming acting".split())

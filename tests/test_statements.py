@@ -131,6 +131,10 @@ CASES = [
         "German officials argued that membership was premature.",
         [("Germany", "indirect", "German officials argued that membership was premature.")],
         id="officials-of-a-group"),
+    pytest.param(
+        "NATO foreign ministers said that the door remained open.",
+        [("NATO", "indirect", "NATO foreign ministers said that the door remained open.")],
+        id="ministers-of-a-group"),
     # negatives
     pytest.param('Critics dismissed the so-called "peace plan" as a trap.', [], id="scare-quotes-no-speaker"),
     pytest.param('The film "No Way Back" opened in Kyiv this week.', [], id="title-in-quotes"),
