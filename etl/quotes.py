@@ -48,7 +48,7 @@ def _is_open_double(text: str, i: int, start: int) -> bool:
 class _Scanner:
     """Scans one paragraph for quotations; an unclosed one is handed back to the caller."""
 
-    PAIRS = {"“": "”", "«": "»", "‘": "’", '"': '"', "'": "'", "„": "“"}
+    PAIRS = {"“": "”", "«": "»", "‘": "’", "’": "’", '"': '"', "'": "'", "„": "“"}
 
     def __init__(self, text: str):
         self.text = text
@@ -61,7 +61,7 @@ class _Scanner:
         i = para.start
         if carry:
             # A multi-paragraph quote continues only if this paragraph re-opens with a mark.
-            if text[para.start] not in ("“", "«", "‘", '"', "'", "„"):
+            if text[para.start] not in ("“", "«", "‘", "’", '"', "'", "„"):
                 log.debug("unclosed quote at %d dropped", carry[0])
                 open_at, mark = None, None
             else:
@@ -71,15 +71,16 @@ class _Scanner:
             if open_at is None:
                 if ch in "“«„" or (ch == '"' and _is_open_double(text, i, para.start)):
                     open_at, mark = i, ch
-                elif ch in "‘'" and _is_open_single(text, i) and self._closes_later(i, ch, para):
+                elif ch in "‘'’" and _is_open_single(text, i) and self._closes_later(i, ch, para):
+                    # (’ opening a quote is a common typesetting slip for ‘)
                     open_at, mark = i, ch
             else:
                 closer = self.PAIRS[mark]
                 if mark == '"' and ch == '"' and self._reopens(i, para):
                     log.debug("unbalanced straight quote at %d dropped", open_at)
                     open_at = i  # the earlier mark was stray; this one opens
-                elif ch == closer and (mark not in "‘'" or _is_close_single(text, i)):
-                    if mark in "‘'" and self._plural_possessive(i, closer, para):
+                elif ch == closer and (mark not in "‘'’" or _is_close_single(text, i)):
+                    if mark in "‘'’" and self._plural_possessive(i, closer, para):
                         i += 1
                         continue
                     found.append(Quote(open_at, i + 1, open_at + 1, i, mark))

@@ -55,6 +55,10 @@ CASES = [
         [("Vladimir Putin", "direct", "‘We don’t see Kyiv’s bid as realistic,’ Vladimir Putin said.")],
         id="british-single-quotes-with-apostrophes"),
     pytest.param(
+        "’We are not at war,’ Emmanuel Macron said, as the ’90s-era treaty lapsed.",
+        [("Emmanuel Macron", "direct", "’We are not at war,’ Emmanuel Macron said, as the ’90s-era treaty lapsed.")],
+        id="right-single-mark-as-opener"),
+    pytest.param(
         "« Rien n'est exclu », Emmanuel Macron said on Monday.",
         [("Emmanuel Macron", "direct", "« Rien n'est exclu », Emmanuel Macron said on Monday.")],
         id="guillemets"),
