@@ -26,11 +26,29 @@ class Span:
     end: int
 
 
+_LINE_BREAK = re.compile(r"\n")
+
+
+def _one_line_paragraphs(text: str) -> bool:
+    """True for text with no blank lines whose lines end like sentences: one paragraph a line."""
+    if re.search(r"\n\s*\n", text):
+        return False
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return False
+    ended = sum(1 for line in lines if line[-1] in ".!?\"”’»:")
+    return ended >= 0.6 * len(lines)  # not soft-wrapped prose, which breaks mid-sentence
+
+
 def paragraphs(text: str) -> list[Span]:
-    """Non-empty paragraphs, split at blank lines (and at list items), trimmed of whitespace."""
+    """Non-empty paragraphs, split at blank lines (and at list items), trimmed of whitespace.
+
+    Text without blank lines whose lines end like sentences has one paragraph per line.
+    """
     spans = []
     pos = 0
-    for match in _PARA_BREAK.finditer(text):
+    breaks = _LINE_BREAK if _one_line_paragraphs(text) else _PARA_BREAK
+    for match in breaks.finditer(text):
         spans.append(_trim(text, pos, match.start()))
         pos = match.end()
     spans.append(_trim(text, pos, len(text)))

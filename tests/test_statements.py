@@ -247,3 +247,13 @@ def test_confidence_falls_with_distance_from_the_attribution(extractor):
     confidences = [s.confidence for s in statements]
     assert len(confidences) == 4 and confidences == sorted(confidences)
     assert confidences[0] < confidences[-1]
+
+
+def test_one_paragraph_per_line_text(extractor):
+    text = ("Mark Rutte said the door was open.\n"
+            "\"It stays open,\" he added.\n"
+            "The weather was grey.\n"
+            "\"Nobody will close it.\"")
+    got = found(extractor, text)
+    # the last line is a paragraph of its own: a quote with no speaker, not Rutte's
+    assert [g[2] for g in got] == ["Mark Rutte said the door was open.", "\"It stays open,\" he added."]
