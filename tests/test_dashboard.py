@@ -274,3 +274,19 @@ def test_statement_pages_and_export_button(sample):
     assert "6 statement(s)" in " ".join(m.value for m in at.markdown)
     assert [b.proto.label for b in at.get("download_button")] == ["Export CSV"]
     assert at.number_input(key="st_page").value == 1
+
+
+def test_alignment_heatmap_and_closest_actors(sample):
+    at = open_page("alignment", {"topic": "nato_membership"})
+    heatmap = traces(at)[0]
+    assert heatmap["type"] == "heatmap" and "Russia" in heatmap["x"]
+    closest = at.dataframe[0].value
+    assert {"actor", "agreement", "topics"} <= set(closest.columns)
+
+
+def test_shifts_export_button_builds_the_shift_csv(sample):
+    at = open_page("shifts")
+    assert [b.proto.label for b in at.get("download_button")] == ["Export shifts CSV"]
+    rows = data.shifts(str(sample[0]), (), "nato_membership")
+    exported = data.export_csv(str(sample[0]), "shifts", ViewFilter(), shift_rows=rows).decode("utf-8")
+    assert exported.splitlines()[1].startswith("united_states,United States,group,group,nato_membership,support,oppose")

@@ -58,8 +58,10 @@ ids = [r["statement_id"] for r in rows]
 wanted_sid = state.url_get("sid")
 if "st_sid" not in st.session_state:
     st.session_state["st_sid"] = wanted_sid if wanted_sid in ids else ""
-if selected_rows:
+# A new row selection opens that statement; the picker below still works while a row stays selected.
+if selected_rows and selected_rows != st.session_state.get("st_prev_rows") and selected_rows[0] < len(ids):
     st.session_state["st_sid"] = ids[selected_rows[0]]
+st.session_state["st_prev_rows"] = selected_rows
 labels = {r["statement_id"]: f"{r['date'] or 'undated'} · {r['actor']} · {r['excerpt'][:90]}" for r in rows}
 if wanted_sid and wanted_sid not in labels:
     labels[wanted_sid] = f"statement {wanted_sid}"
