@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -10,8 +9,6 @@ from pathlib import Path
 import click
 
 from etl.commands.common import db_option, open_writable, resolve_db_path
-
-log = logging.getLogger(__name__)
 
 # The dashboard package sits next to `etl` (in the source tree and in site-packages alike).
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
