@@ -162,7 +162,22 @@ class SentenceRules:
             found.append(Attribution(subject, verb, verb.text, kind, content_of(verb),
                                      _name_before(verb) if subject.head.i != verb.i else None))
         found.extend(self._colon_label(sdoc, inside_quote))
+        found.extend(self._dash_signature(sdoc, inside_quote))
         return found
+
+    @staticmethod
+    def _dash_signature(sdoc: Doc, inside_quote):
+        """A quotation signed with a dash, as in live blogs: '"We will not pay." — Donald Trump'."""
+        toks = [t for t in sdoc if not t.is_space]
+        while toks and toks[-1].is_punct and toks[-1].text not in "—–-":
+            toks.pop()
+        for k in range(len(toks) - 1, max(len(toks) - 8, 0), -1):
+            if toks[k].text in ("—", "–", "-", "--") and k > 0 and inside_quote(toks[k - 1]):
+                name, sign = toks[-1], toks[k + 1:]
+                if sign and len(sign) <= 5 and all(t.pos_ == "PROPN" or t.text[:1].isupper()
+                                                   for t in sign):
+                    yield Attribution(name, None, "—", "colon", frozenset(range(0, toks[k].i)))
+                return
 
     @staticmethod
     def _colon_label(sdoc: Doc, inside_quote):

@@ -113,6 +113,7 @@ class _DocState:
     scene: tuple[int, date, str, int] | None = None  # paragraph, day, cue, sentence of the last dated event
     last_day: tuple[date, str] | None = None  # for "on the same day"
     default_cue: str | None = None  # why the default date is what it is, when not the publication date
+    section: tuple[date, str, int] | None = None  # day, cue, sentence of a live-blog date heading
 
     def dated(self, actor_id: str, sent: Sentence, cue: DateCue, index: int) -> None:
         """Remember that the actor did something on the cue's day, in this paragraph's scene."""
@@ -159,6 +160,8 @@ class StatementExtractor:
         pending: list[int] = []
         for index, sent in enumerate(prepared.sentences):
             if sent.doc is None:
+                continue
+            if self._section_header(document, index, sent, state):
                 continue
             if not sent.doc.has_annotation("DEP"):
                 self._note_cheap(document, index, sent, state)  # nothing said here: who and when
@@ -282,8 +285,8 @@ class StatementExtractor:
                                                       "direct", "colon_leadin", state)
                 return _Found(None, speaker)  # type: ignore[arg-type]
             return None
-        if att.kind == "colon":
-            direct = [q for q in own_quotes if q.start > base + att.subject.idx]
+        if att.kind == "colon":  # 'Rutte: "..."' or '"..." — Rutte'
+            direct = [q for q in own_quotes if not q.start <= base + att.subject.idx < q.end]
             qtype = "direct"
         elif att.kind == "according_to":
             qtype = "according_to"
@@ -345,18 +348,33 @@ class StatementExtractor:
         text = document.text[sent.span.start:sent.span.end]
         if state.last_day is not None and same_occasion(text):
             return state.last_day  # "on the same day", "told the same breakfast"
-        if att.verb is not None and not is_past(att.verb) and speaker.how != "document":
-            return document.published, state.default_cue  # a present position holds on that day
-        # A past report with no cue happened when this speaker last did something dated, or on
-        # the day this paragraph's scene is set ("... in Brussels on Thursday. X said"): the later.
-        options = []
-        if actor_id in state.dates:
+        # A date heading of a live-blog section dates the entries under it; a past report with
+        # no cue happened when this speaker last did something dated, or on the day this
+        # paragraph's scene is set ("... in Brussels on Thursday. X said"): the latest of these.
+        options = [state.section] if state.section is not None else []
+        past = att.verb is None or is_past(att.verb) or speaker.how == "document"
+        if past and actor_id in state.dates:
             options.append(state.dates[actor_id])
-        if state.scene is not None and state.scene[0] == sent.para:
+        if past and state.scene is not None and state.scene[0] == sent.para:
             options.append(state.scene[1:])
         if options:
             return max(options, key=lambda o: o[2])[:2]
-        return document.published, state.default_cue
+        return document.published, state.default_cue  # a present position holds on that day
+
+    @staticmethod
+    def _section_header(document: Document, index: int, sent: Sentence, state: _DocState) -> bool:
+        """A line that is only a date ("Thursday, July 12") dates the live-blog entries under it."""
+        text = document.text[sent.span.start:sent.span.end]
+        if len(text) > 40:
+            return False
+        cues = find_cues(document.text, document.published, sent.span.start, sent.span.end)
+        if len(cues) != 1 or cues[0].day is None:
+            return False
+        rest = (text[:cues[0].start - sent.span.start] + text[cues[0].end - sent.span.start:]).strip(" ,.:—–-")
+        if rest:
+            return False
+        state.section = (cues[0].day, cues[0].text, index)
+        return True
 
     def _note_cheap(self, document: Document, index: int, sent: Sentence, state: _DocState) -> None:
         """Without a parse: a codebook actor opening the sentence becomes the salient subject."""

@@ -117,3 +117,14 @@ def test_undated_article_anchors_on_its_latest_full_date():
     rows = _dates(text, None)
     assert rows[0][:2] == ("Mark Rutte", date(2025, 2, 25))  # 3 March 2025 was a Monday
     assert rows[1][1] == date(2025, 3, 3) and "latest full date" in rows[1][2]
+
+
+def test_live_blog_date_headings():
+    text = ("Wednesday, February 12\n\n"
+            "10:05 Mark Rutte says allies must spend more.\n\n"
+            "Thursday, February 13\n\n"
+            "09:10 Olaf Scholz says Germany will pay its share.")
+    assert _dates(text, THU) == [
+        ("Mark Rutte", date(2025, 2, 12), "Wednesday, February 12"),
+        ("Olaf Scholz", THU, "Thursday, February 13"),
+    ]

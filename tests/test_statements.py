@@ -220,6 +220,9 @@ def test_confidence_is_lower_for_pronouns_and_reported(extractor):
 
 @pytest.mark.parametrize("text, expected", [
     ('Rutte: "Allies will not walk away."', [("Mark Rutte", "direct", 'Rutte: "Allies will not walk away."')]),
+    ('"Allies will not walk away." — Mark Rutte', [("Mark Rutte", "direct",
+                                                    '"Allies will not walk away." — Mark Rutte')]),
+    ('"Allies will not walk away." — a banner in Brussels', []),
     ("According to a statement from the Élysée, France stands ready.",
      [("France", "according_to", "According to a statement from the Élysée, France stands ready.")]),
 ])
