@@ -24,6 +24,17 @@ _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
 _HTML_START = re.compile(r"\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE | re.DOTALL)
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as written, so an impossible one (2025-02-30) is a warning, not a crash."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass
@@ -70,12 +81,14 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, list[str]]:
     block = "".join(lines[1:end])
     body = "".join(lines[end + 1:])
     try:
-        loaded = yaml.safe_load(block)
+        loaded = yaml.load(block, Loader=_FrontMatterLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return {}, body, [f"front matter is not valid YAML{where} ({reason}); metadata ignored"]
+    except ValueError as exc:  # an explicitly tagged value that cannot be built ("!!int abc")
+        return {}, body, [f"front matter has a bad value ({exc}); metadata ignored"]
     if loaded is None:
         return {}, body, []
     if not isinstance(loaded, dict):

@@ -175,3 +175,26 @@ def test_html_date_is_not_taken_from_the_article_body():
             " proposals and would meet again.</p></article></body></html>")
     doc = to_document(RawArticle(origin="talks.html", body=page, fmt="html"))
     assert (doc.published, doc.date_source) == (None, "none")
+
+
+@pytest.mark.parametrize("written", ["2025-02-30", "2025-13-01"])
+def test_impossible_front_matter_date_is_a_warning_not_a_crash(write, written):
+    path = write("20250211-x.md", FRONT.format(title="t", date=written, slug="e") + BODY)
+    (doc,), problems = _docs([path])
+    assert problems == []
+    assert (doc.title, doc.published, doc.date_source) == ("t", date(2025, 2, 11), "filename")
+    assert doc.warnings == (f"publication date not used: not a valid date: {written!r}",)
+
+
+def test_front_matter_date_with_time_and_zone_is_read_in_utc(write):
+    path = write("x.md", FRONT.format(title="t", date="2025-02-13 23:30:00-05:00", slug="f") + BODY)
+    (doc,), _ = _docs([path])
+    assert (doc.published, doc.date_source) == (date(2025, 2, 14), "metadata")
+
+
+def test_front_matter_value_that_cannot_be_built_drops_the_metadata_with_a_warning(write):
+    path = write("x.md", "---\ntitle: t\nsource: !!int abc\n---\n" + BODY)
+    (doc,), problems = _docs([path])
+    assert problems == []
+    assert doc.title is None
+    assert any("front matter has a bad value" in w for w in doc.warnings)
