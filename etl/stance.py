@@ -162,8 +162,8 @@ def intensified(path: list[Token]) -> bool:
 def scare_quoted(doc: Doc, cue: Cue) -> bool:
     """True when the cue is held at arm's length with "so-called" (quote marks alone are not:
     news quotes names and the speaker's own words the same way)."""
-    start = doc[cue.start].idx
-    before = doc.text[max(0, start - 16):start].rstrip(" " + "".join(QUOTE_CHARS)).lower()
+    # Only the few tokens before the cue: Doc.text would join the whole document.
+    before = doc[max(0, cue.start - 5):cue.start].text.rstrip(" " + "".join(QUOTE_CHARS)).lower()
     return before.endswith("so-called") or before.endswith("so called")
 
 

@@ -78,15 +78,16 @@ class Tagger:
     def _locate(self, statement: Statement, doc: Doc | None) -> tuple[Parsed, int, int]:
         """The parsed doc holding the statement and the statement's token bounds in it."""
         if doc is not None:
+            parsed = self._parse_cached(doc)
             start = statement.start
-            if doc.text[start:statement.end] != statement.text:
+            if parsed.text[start:statement.end] != statement.text:
                 # A doc of part of the document (a sentence): find the statement in it.
-                found = doc.text.find(statement.text)
+                found = parsed.text.find(statement.text)
                 start = found if found >= 0 else None
             if start is not None:
                 span = doc.char_span(start, start + len(statement.text), alignment_mode="expand")
                 if span is not None:
-                    return self._parse_cached(doc), span.start, span.end
+                    return parsed, span.start, span.end
         parsed = self._parse_cached(self.nlp(statement.text))
         return parsed, 0, len(parsed.doc)
 

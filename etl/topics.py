@@ -128,6 +128,11 @@ class Parsed:
     doc: Doc
     cues: list[Cue]
     sents: list[tuple[int, int]]  # token bounds of each sentence
+    text: str = ""  # the doc's text, built once: Doc.text joins every token on each call
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.doc.text
 
     def sentence_index(self, token: int) -> int:
         """Index of the sentence holding the token."""
@@ -144,7 +149,7 @@ class Parsed:
             if index == 0:
                 break
             prev = self.sents[index - 1][0]
-            between = self.doc.text[self.doc[prev].idx:self.doc[start].idx]
+            between = self.text[self.doc[prev].idx:self.doc[start].idx]
             if not across_paragraphs and "\n" in between:
                 break  # another paragraph
             index, start = index - 1, prev
