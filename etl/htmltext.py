@@ -27,6 +27,8 @@ _BLOCK_TAGS = frozenset({
 })
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "template", "svg"})
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
+# lxml refuses str input that carries one ("Unicode strings with encoding declaration"), as XHTML pages do.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARA = "\x00P"  # sentinels that survive whitespace collapsing
 _LINE = "\x00L"
 
@@ -45,7 +47,7 @@ class PageText:
 def page_text(page: str, origin: str, *, url: str | None = None) -> PageText:
     """Main text of an HTML page (navigation, banners, asides, footers removed); InputError if there is none."""
     try:
-        tree = lxml_html.document_fromstring(page)
+        tree = parse_page(page)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(origin, f"cannot parse HTML: {exc}") from exc
     for node in list(tree.iter()):
@@ -67,6 +69,11 @@ def page_text(page: str, origin: str, *, url: str | None = None) -> PageText:
         raise InputError(origin, "no article text found")
     return PageText(text=text, title=title, date=doc.get("date") or None,
                     url=doc.get("url") or None, sitename=doc.get("sitename") or None)
+
+
+def parse_page(page: str):
+    """An lxml tree of a decoded HTML or XHTML page (an XML declaration at the top is dropped)."""
+    return lxml_html.document_fromstring(_XML_DECLARATION.sub("", page, count=1))
 
 
 def fragment_text(fragment: str) -> str:

@@ -12,6 +12,8 @@ from datetime import date, datetime, timezone
 from dateutil import parser as dateparser
 from lxml import html as lxml_html
 
+from etl.htmltext import parse_page
+
 log = logging.getLogger(__name__)
 
 EARLIEST_YEAR = 1900
@@ -163,7 +165,7 @@ def year_in(*texts: str | None) -> int | None:
 def html_published(page: str) -> str | None:
     """The publication date string an HTML page declares: <meta>, JSON-LD datePublished, then <time datetime>."""
     try:
-        tree = lxml_html.document_fromstring(page)
+        tree = parse_page(page)
     except (ValueError, TypeError, lxml_html.etree.ParserError):
         return None
     metas: dict[str, str] = {}

@@ -198,3 +198,20 @@ def test_front_matter_value_that_cannot_be_built_drops_the_metadata_with_a_warni
     assert problems == []
     assert doc.title is None
     assert any("front matter has a bad value" in w for w in doc.warnings)
+
+
+def test_xhtml_page_with_an_xml_declaration_is_read(write):
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Talks in Brussels</title>'
+        '<meta name="date" content="2025-02-13"/></head><body><article><h1>Talks in Brussels</h1>'
+        '<p>"There will be no NATO troops in Ukraine," Kremlin spokesman Dmitry Peskov told reporters on'
+        " Thursday in Moscow after the meeting.</p><p>British Prime Minister Keir Starmer said Britain was ready"
+        " to put troops on the ground in Ukraine as part of a peace deal.</p></article></body></html>\n"
+    )
+    (doc,), problems = _docs([write("talks.xhtml.html", page)])
+    assert problems == []
+    assert doc.title == "Talks in Brussels"
+    assert (doc.published, doc.date_source) == (date(2025, 2, 13), "metadata")
+    assert "Keir Starmer said Britain was ready" in doc.text
