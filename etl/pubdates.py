@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import warnings
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from dateutil import parser as dateparser
 from lxml import html as lxml_html
@@ -136,8 +136,9 @@ def _utc_day(moment: datetime) -> date:
     return moment.date()
 
 
-def _plausible(day: date, value: str) -> tuple[date | None, str | None]:
-    if day.year < EARLIEST_YEAR or day > date.today().replace(year=date.today().year + 1):
+def _plausible(day: date, value: str, today: date | None = None) -> tuple[date | None, str | None]:
+    # A year ahead at most; timedelta rather than replace(year=...), which fails on 29 February.
+    if day.year < EARLIEST_YEAR or day > (today or date.today()) + timedelta(days=366):
         return None, f"implausible date {value!r}"
     return day, None
 

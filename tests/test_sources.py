@@ -346,3 +346,11 @@ def test_html_published_prefers_meta_then_json_ld_then_time():
     assert html_published(ld) == "2024-05-06"
     assert html_published(time_tag) == "2023-03-03"
     assert html_published("<html><body><p>none</p></body></html>") is None
+
+
+def test_plausibility_check_survives_a_leap_day():
+    from etl.pubdates import _plausible
+
+    leap_day = date(2028, 2, 29)
+    assert _plausible(date(2028, 2, 28), "x", today=leap_day) == (date(2028, 2, 28), None)
+    assert _plausible(date(2030, 1, 1), "'2030-01-01'", today=leap_day)[0] is None
