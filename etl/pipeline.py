@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from db import store
 from etl import __version__
 from etl.errors import InputError
+from etl.models import content_id
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,9 @@ def _split_result(result) -> tuple[list, list]:
 
 def _item_key(ref, raw, n_items: int) -> str | None:
     if ref.kind == "url" or n_items > 1 or raw.guid:
-        ident = raw.guid or raw.url or raw.origin
+        # Without a guid or link, the item's content names it: its position ("#3") would name
+        # another article once the feed or file changes, and that article would be skipped unread.
+        ident = raw.guid or raw.url or "content:" + content_id(raw.title, raw.body)
         return f"item|{ref.origin}|{ident}"
     return ref.key
 

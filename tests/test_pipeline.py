@@ -247,3 +247,23 @@ def test_runs_and_documents_commands_show_what_was_stored(tmp_path):
     assert "notes.pdf" in runs.output
     docs = run_cli("documents", "--db", str(db_path), "--search", "hall 1")
     assert "Allies weigh Kyiv's bid, part 1" in docs.output
+
+
+def test_an_edited_jsonl_file_without_ids_has_its_new_line_read(tmp_path):
+    import json
+
+    lines = [
+        "British Prime Minister Keir Starmer said Britain was ready to put troops on the ground in Ukraine.",
+        "Ukrainian President Volodymyr Zelenskyy said Ukraine's future lies in NATO.",
+    ]
+    feed = tmp_path / "inbox" / "wire.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("".join(json.dumps({"text": t, "date": "2025-02-13"}) + "\n" for t in lines), encoding="utf-8")
+    db_path = tmp_path / "stance.db"
+    assert run_cli("ingest", str(feed.parent), "--db", str(db_path)).exit_code == 0
+    lines[0] = "Kremlin spokesman Dmitry Peskov said there would be no NATO troops in Ukraine."
+    feed.write_text("".join(json.dumps({"text": t, "date": "2025-02-14"}) + "\n" for t in lines), encoding="utf-8")
+    result = run_cli("ingest", str(feed.parent), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "1 new documents" in result.output
+    assert table_counts(db_path)["documents"] == 3
