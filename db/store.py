@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sqlite_utils import Database
 
@@ -16,12 +17,40 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One transaction that takes the write lock at its start (BEGIN IMMEDIATE).
+
+    sqlite-utils' atomic() begins a deferred transaction: one that reads first and then writes
+    fails at once with "database is locked" if another connection is writing, because SQLite
+    skips the busy handler when a reader asks to become a writer. Taking the lock up front lets
+    the busy timeout wait for the other writer (a second ingest, an analyst's correction).
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
 # --- runs and errors ---------------------------------------------------------
 
 def start_run(db: Database, kind: str, *, args: str = "", codebook_version: str | None = None,
               software_version: str | None = None) -> int:
     """Record the start of a run and return its id."""
-    with db.atomic():
+    with write_transaction(db):
         cursor = db.execute(
             "INSERT INTO runs (kind, started_at, status, pid, args, codebook_version, software_version)"
             " VALUES (?, ?, 'running', ?, ?, ?, ?)",
@@ -35,7 +64,7 @@ def finish_run(db: Database, run_id: int, status: str, counts: dict, summary: st
     columns = ["docs_new", "docs_retagged", "docs_duplicate", "docs_unchanged", "docs_failed", "docs_undated",
                "statements", "tags", "errors", "inputs"]
     values = {c: int(counts.get(c, 0)) for c in columns}
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "UPDATE runs SET ended_at = :ended_at, status = :status, summary = :summary, "
             + ", ".join(f"{c} = :{c}" for c in columns) + " WHERE id = :run_id",
@@ -50,7 +79,7 @@ def mark_interrupted_runs(db: Database) -> int:
         if not _pid_alive(row["pid"]):
             stale.append(row["id"])
     if stale:
-        with db.atomic():
+        with write_transaction(db):
             for run_id in stale:
                 db.execute(
                     "UPDATE runs SET status = 'interrupted', ended_at = COALESCE(ended_at, ?),"
@@ -75,7 +104,7 @@ def _pid_alive(pid: int | None) -> bool:
 def record_error(db: Database, run_id: int | None, input_name: str, message: str,
                  level: str = "error") -> None:
     """Record a problem with one input; the run goes on."""
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "INSERT INTO ingest_errors (run_id, input, level, message, created_at) VALUES (?, ?, ?, ?, ?)",
             [run_id, input_name, level, message, now()],
@@ -131,7 +160,7 @@ def store_document(db: Database, doc: Document, extraction: Extraction | None, r
 
     Returns False (and writes nothing but the input mark) when the article is already stored.
     """
-    with db.atomic():
+    with write_transaction(db):
         if existing_document_id(db, doc):
             if input_key:
                 mark_input_seen(db, input_key, doc.origin, doc.id, run_id)
@@ -151,7 +180,7 @@ def replace_extraction(db: Database, doc_id: str, extraction: Extraction, run_id
     Analyst overrides live in their own tables, keyed by content-derived ids, and are untouched;
     analyst-added tags (origin 'analyst') are kept.
     """
-    with db.atomic():
+    with write_transaction(db):
         keep = {r["statement_id"] for r in db.query(
             "SELECT statement_id FROM tags WHERE origin = 'analyst' AND statement_id IN "
             "(SELECT id FROM statements WHERE doc_id = ?)", [doc_id])}
@@ -210,7 +239,7 @@ def _write_extraction(db: Database, doc_id: str, extraction: Extraction, run_id:
 
 def sync_codebook(db: Database, codebook) -> None:
     """Mirror the codebook's actors, roles and topics into the database (one transaction)."""
-    with db.atomic():
+    with write_transaction(db):
         for actor in codebook.actors:
             db.execute(
                 "INSERT INTO actors (id, name, kind, known, codebook_version) VALUES (?, ?, ?, 1, ?)"

@@ -81,7 +81,7 @@ class _Run:
         if store.existing_document_id(self.db, doc):
             self.report.bump("docs_duplicate")
             if key:
-                with self.db.atomic():
+                with store.write_transaction(self.db):
                     store.mark_input_seen(self.db, key, doc.origin, doc.id, self.report.run_id)
             return
         if doc.published is None:
@@ -197,7 +197,7 @@ def _ingest_one_source(run: _Run, path: str, sources_mod, documents_mod, date_ov
         # The input as a whole is marked only once all its articles are stored.
         run.flush()
         if ref.key:
-            with run.db.atomic():
+            with store.write_transaction(run.db):
                 store.mark_input_seen(run.db, ref.key, ref.origin, None, report.run_id)
     if readable and failures == len(readable):
         report.failed_sources.append(path)

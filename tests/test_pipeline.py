@@ -267,3 +267,26 @@ def test_an_edited_jsonl_file_without_ids_has_its_new_line_read(tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 new documents" in result.output
     assert table_counts(db_path)["documents"] == 3
+
+
+def test_storing_a_document_waits_for_another_writer_instead_of_failing(tmp_path):
+    import threading
+
+    from db import store
+    from etl.models import Document
+
+    db_path = tmp_path / "stance.db"
+    db = open_db(db_path)
+    other = sqlite3.connect(db_path, isolation_level=None, timeout=15, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # an analyst's correction, say, mid-write
+    other.execute("INSERT INTO ingest_errors (input, level, message, created_at) VALUES ('x', 'error', 'y', 'z')")
+    releaser = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    releaser.start()
+    doc = Document(id="d1", origin="a.md", fmt="text", title="t", text="Some text.", url=None, source=None,
+                   published=None, date_source="none")
+    try:
+        assert store.store_document(db, doc, None, None) is True
+    finally:
+        releaser.join()
+        other.close()
+    assert table_counts(db_path)["documents"] == 1
