@@ -45,8 +45,10 @@ def load_config(path: Path | None) -> RefreshConfig:
         raise ConfigError(f"{path}: no such refresh configuration (see README, 'Daily refresh')")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a date like 2025-02-30
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the refresh configuration ({exc.strerror or exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list) or not data["sources"]:
         raise ConfigError(f"{path}: expected a mapping with a non-empty 'sources' list")
     base = path.parent
@@ -66,6 +68,7 @@ def load_config(path: Path | None) -> RefreshConfig:
         if not target.startswith(("http://", "https://")):
             target = str((base / os.path.expanduser(target)).resolve())
         sources.append({"path": target, "source": item.get("source")})
+    timeout = _timeout(data.get("timeout", 20.0), problems)
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
     db = data.get("db")
@@ -74,6 +77,18 @@ def load_config(path: Path | None) -> RefreshConfig:
         path=path,
         sources=tuple(sources),
         db=(base / os.path.expanduser(str(db))).resolve() if db else None,
-        timeout=float(data.get("timeout", 20.0)),
+        timeout=timeout,
         codebook=(base / os.path.expanduser(str(codebook))).resolve() if codebook else None,
     )
+
+
+def _timeout(value, problems: list[str]) -> float:
+    """The fetch timeout in seconds: a positive number, else a problem noted."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0 or seconds == float("inf"):
+        problems.append(f"timeout: expected a positive number of seconds, got {value!r}")
+        return 20.0
+    return seconds

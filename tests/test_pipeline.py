@@ -290,3 +290,20 @@ def test_storing_a_document_waits_for_another_writer_instead_of_failing(tmp_path
         releaser.join()
         other.close()
     assert table_counts(db_path)["documents"] == 1
+
+
+@pytest.mark.parametrize("extra, problem", [
+    ("timeout: soon\n", "timeout: expected a positive number of seconds, got 'soon'"),
+    ("timeout: -5\n", "timeout: expected a positive number of seconds, got -5"),
+    ("started: 2025-02-30\n", "not valid YAML: day is out of range for month"),
+])
+def test_a_malformed_refresh_config_is_a_clear_message_not_a_traceback(tmp_path, extra, problem):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 1)
+    config = write_config(tmp_path, str(inbox))
+    config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    db_path = tmp_path / "stance.db"
+    result = CliRunner().invoke(cli, ["refresh", "--config", str(config), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert f"{config}: " in result.output and problem in result.output
+    assert not db_path.exists()
