@@ -39,7 +39,7 @@ class RunReport:
         c = self.counts
         labels = [("inputs", "inputs"), ("docs_new", "new documents"), ("docs_retagged", "re-tagged"),
                   ("docs_duplicate", "duplicates"), ("docs_unchanged", "unchanged"),
-                  ("docs_failed", "failed"), ("docs_undated", "undated"), ("statements", "statements"),
+                  ("docs_failed", "failed"), ("skipped", "skipped"), ("docs_undated", "undated"), ("statements", "statements"),
                   ("tags", "tags"), ("errors", "problems")]
         always = {"docs_new", "statements", "errors"} if self.kind != "retag" else {"docs_retagged", "statements"}
         parts = [f"{c.get(k, 0)} {label}" for k, label in labels if c.get(k) or k in always]
@@ -74,7 +74,10 @@ class _Run:
         (log.error if level == "error" else log.warning)("%s", message)
         store.record_error(self.db, self.report.run_id, origin, message, level)
         self.report.problems.append((origin, message))
-        if level != "warning":
+        # Skipped files (wrong type) are recorded and counted apart: they do not make a run partial.
+        if level == "skipped":
+            self.report.bump("skipped")
+        elif level != "warning":
             self.report.bump("errors")
 
     def add(self, doc, key: str | None) -> None:
@@ -156,51 +159,61 @@ def ingest_paths(db: Database, paths: Sequence[str], *, kind: str = "ingest",
 
 def _ingest_one_source(run: _Run, path: str, sources_mod, documents_mod, date_override, source_name,
                        timeout: float) -> None:
+    """Read one configured path or URL; it failed entirely when none of its inputs gave an article."""
     report = run.report
     refs = list(sources_mod.discover([path]))
     readable = [r for r in refs if not isinstance(r, InputError)]
     for ref in refs:
         if isinstance(ref, InputError):
             run.problem(ref.origin, str(ref), level="skipped" if "skipped" in ref.problem else "error")
-    if not readable and refs and all(isinstance(r, InputError) and "skipped" not in r.problem for r in refs):
-        report.failed_sources.append(path)
-        return
-    failures = 0
+    failed_inputs = 0
     for ref in readable:
         report.bump("inputs")
         if ref.key and store.input_seen(run.db, ref.key):
             report.bump("docs_unchanged")
             continue
+        if not _ingest_one_input(run, ref, sources_mod, documents_mod, date_override, source_name, timeout):
+            failed_inputs += 1
+    # A folder of nothing but unsupported files fails like an empty or unreadable one.
+    if failed_inputs == len(readable):
+        report.failed_sources.append(path)
+
+
+def _ingest_one_input(run: _Run, ref, sources_mod, documents_mod, date_override, source_name,
+                      timeout: float) -> bool:
+    """Read one file or URL; False when it gave no article at all, only problems."""
+    report = run.report
+    try:
+        result = sources_mod.read_input(ref, timeout=timeout)
+    except InputError as exc:
+        report.bump("docs_failed")
+        run.problem(exc.origin, str(exc))
+        return False
+    articles, problems = _split_result(result)
+    for problem in problems:
+        report.bump("docs_failed")
+        run.problem(getattr(problem, "origin", ref.origin), str(problem))
+    usable = 0
+    for raw in articles:
+        item_key = _item_key(ref, raw, len(articles))
+        if item_key and item_key != ref.key and store.input_seen(run.db, item_key):
+            report.bump("docs_unchanged")
+            usable += 1
+            continue
         try:
-            result = sources_mod.read_input(ref, timeout=timeout)
+            doc = documents_mod.to_document(raw, date_override=date_override, source_override=source_name)
         except InputError as exc:
-            failures += 1
             report.bump("docs_failed")
             run.problem(exc.origin, str(exc))
             continue
-        articles, problems = _split_result(result)
-        for problem in problems:
-            report.bump("docs_failed")
-            run.problem(getattr(problem, "origin", ref.origin), str(problem))
-        for raw in articles:
-            item_key = _item_key(ref, raw, len(articles))
-            if item_key and item_key != ref.key and store.input_seen(run.db, item_key):
-                report.bump("docs_unchanged")
-                continue
-            try:
-                doc = documents_mod.to_document(raw, date_override=date_override, source_override=source_name)
-            except InputError as exc:
-                report.bump("docs_failed")
-                run.problem(exc.origin, str(exc))
-                continue
-            run.add(doc, item_key if item_key != ref.key else None)
-        # The input as a whole is marked only once all its articles are stored.
-        run.flush()
-        if ref.key:
-            with store.write_transaction(run.db):
-                store.mark_input_seen(run.db, ref.key, ref.origin, None, report.run_id)
-    if readable and failures == len(readable):
-        report.failed_sources.append(path)
+        run.add(doc, item_key if item_key != ref.key else None)
+        usable += 1
+    # The input as a whole is marked only once all its articles are stored.
+    run.flush()
+    if ref.key:
+        with store.write_transaction(run.db):
+            store.mark_input_seen(run.db, ref.key, ref.origin, None, report.run_id)
+    return usable > 0
 
 
 def _split_result(result) -> tuple[list, list]:

@@ -307,3 +307,56 @@ def test_a_malformed_refresh_config_is_a_clear_message_not_a_traceback(tmp_path,
     assert result.exit_code == 1
     assert f"{config}: " in result.output and problem in result.output
     assert not db_path.exists()
+
+
+def _last_run(db_path: Path) -> dict:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        run = dict(conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone())
+        run["levels"] = sorted(r[0] for r in conn.execute("SELECT level FROM ingest_errors WHERE run_id = ?",
+                                                          [run["id"]]))
+        return run
+    finally:
+        conn.close()
+
+
+def test_a_stray_unsupported_file_is_recorded_but_does_not_make_the_run_partial(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 1)
+    (inbox / "notes.pdf").write_bytes(b"%PDF-1.4 binary")
+    db_path = tmp_path / "stance.db"
+    result = run_cli("ingest", str(inbox), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "ingest ok: " in result.output and "1 skipped" in result.output
+    run = _last_run(db_path)
+    assert (run["status"], run["errors"], run["levels"]) == ("ok", 0, ["skipped"])
+
+
+def test_a_folder_of_only_unsupported_files_fails_entirely(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.pdf").write_bytes(b"%PDF-1.4 binary")
+    (inbox / "budget.xlsx").write_bytes(b"PK\x03\x04rest")
+    db_path = tmp_path / "stance.db"
+    result = run_cli("ingest", str(inbox), "--db", str(db_path))
+    assert result.exit_code == 1
+    assert "ingest failed: 0 new documents, 2 skipped, 0 statements, 0 problems;" in result.output
+    assert f"1 source(s) failed entirely: {inbox}" in result.output
+    assert _last_run(db_path)["status"] == "failed"
+
+
+def test_a_source_whose_only_input_holds_no_article_fails_entirely(tmp_path):
+    good = tmp_path / "good"
+    write_articles(good, 1)
+    shell = tmp_path / "shell.html"
+    shell.write_text("<html><head><title>Home</title></head><body><nav><a href='/'>Home</a></nav></body></html>",
+                     encoding="utf-8")
+    jsonl = tmp_path / "wire.jsonl"
+    jsonl.write_text('{"title": "no text"}\nnot json\n', encoding="utf-8")
+    db_path = tmp_path / "stance.db"
+    result = run_cli("ingest", str(good), str(shell), str(jsonl), "--db", str(db_path))
+    assert result.exit_code == 1
+    assert f"2 source(s) failed entirely: {shell}, {jsonl}" in result.output
+    run = _last_run(db_path)
+    assert (run["status"], run["docs_new"], run["docs_failed"], run["errors"]) == ("partial", 1, 3, 3)
