@@ -102,19 +102,48 @@ class _Run:
         keys = {d.id: k for d, k in self.batch}
         self.batch = []
         seen_in_batch: set[str] = set()
-        for doc, extraction in self.engine.extract_many(docs):
+        for doc, extraction, failure in extract_each(self.engine, docs):
             if doc.id in seen_in_batch:
                 self.report.bump("docs_duplicate")
                 continue
             seen_in_batch.add(doc.id)
+            # A document the engine failed on is stored without statements and no extractor
+            # version, so that `stance retag` tries it again.
             stored = store.store_document(self.db, doc, extraction, self.report.run_id,
-                                          extractor_version=self.version, input_key=keys.get(doc.id))
-            if stored:
-                self.report.bump("docs_new")
-                self.report.bump("statements", len(extraction.statements))
-                self.report.bump("tags", len(extraction.tags))
-            else:
+                                          extractor_version=self.version if extraction else None,
+                                          input_key=keys.get(doc.id))
+            if not stored:
                 self.report.bump("docs_duplicate")
+                continue
+            self.report.bump("docs_new")
+            if extraction is None:
+                self.problem(doc.origin, f"{doc.origin}: {failure}; stored without statements"
+                                         " (`stance retag` tries it again)")
+                continue
+            self.report.bump("statements", len(extraction.statements))
+            self.report.bump("tags", len(extraction.tags))
+
+
+def extract_each(engine, docs: list) -> list[tuple[object, object | None, str | None]]:
+    """(document, extraction or None, failure) for each document.
+
+    The batch goes through the engine at once; if that raises, each document goes alone, so
+    one article that trips the engine costs only itself and is named in the failure.
+    """
+    try:
+        return [(doc, extraction, None) for doc, extraction in engine.extract_many(docs)]
+    except Exception:  # noqa: BLE001 - re-done one by one below, where each failure is reported
+        log.debug("extraction of a batch of %d documents failed; retrying one by one", len(docs), exc_info=True)
+    results = []
+    for doc in docs:
+        try:
+            ((_, extraction),) = list(engine.extract_many([doc]))
+        except Exception as exc:  # noqa: BLE001 - reported per document by the caller
+            log.debug("%s: extraction failed", doc.origin, exc_info=True)
+            results.append((doc, None, f"extraction failed ({type(exc).__name__}: {exc})"))
+        else:
+            results.append((doc, extraction, None))
+    return results
 
 
 def ingest_paths(db: Database, paths: Sequence[str], *, kind: str = "ingest",
@@ -249,7 +278,14 @@ def retag(db: Database, *, engine=None, force: bool = False,
     def flush() -> None:
         docs = list(pending)
         pending.clear()
-        for doc, extraction in engine.extract_many(docs):
+        for doc, extraction, failure in extract_each(engine, docs):
+            if extraction is None:  # the stored statements stay as they were
+                message = f"{doc.origin}: {failure}; kept its previous statements"
+                log.error("%s", message)
+                store.record_error(db, run_id, doc.origin, message)
+                report.problems.append((doc.origin, message))
+                report.bump("errors")
+                continue
             store.replace_extraction(db, doc.id, extraction, run_id, extractor_version=version)
             report.bump("docs_retagged")
             report.bump("statements", len(extraction.statements))
@@ -273,6 +309,6 @@ def retag(db: Database, *, engine=None, force: bool = False,
     except BaseException as exc:
         store.finish_run(db, run_id, "failed", report.counts, f"{report.summary()} (stopped: {exc})")
         raise
-    report.status = "ok"
-    store.finish_run(db, run_id, "ok", report.counts, report.summary())
+    report.status = "partial" if report.counts.get("errors") else "ok"
+    store.finish_run(db, run_id, report.status, report.counts, report.summary())
     return report

@@ -360,3 +360,42 @@ def test_a_source_whose_only_input_holds_no_article_fails_entirely(tmp_path):
     assert f"2 source(s) failed entirely: {shell}, {jsonl}" in result.output
     run = _last_run(db_path)
     assert (run["status"], run["docs_new"], run["docs_failed"], run["errors"]) == ("partial", 1, 3, 3)
+
+
+def test_an_article_that_trips_the_engine_costs_only_itself_and_retag_tries_it_again(tmp_path):
+    from etl.engine import Engine
+    from etl.pipeline import ingest_paths, retag
+
+    class TrippingEngine(Engine):
+        """The real engine, made to fail on one marked article (no real article is known to trip it)."""
+
+        def extract_many(self, docs, *args, **kwargs):
+            docs = list(docs)
+            if any("TRIPWIRE" in d.text for d in docs):
+                raise RuntimeError("tripped on purpose")
+            return super().extract_many(docs, *args, **kwargs)
+
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 2)
+    marked = inbox / "marked.md"
+    marked.write_text(ARTICLE.format(n=99, day=3) + "\nTRIPWIRE\n", encoding="utf-8")
+    db = open_db(tmp_path / "stance.db")
+    tripping = TrippingEngine()
+
+    report = ingest_paths(db, [str(inbox)], engine=tripping)
+    assert (report.status, report.counts["docs_new"], report.counts["errors"]) == ("partial", 3, 1)
+    (error,) = db.query("SELECT input, message FROM ingest_errors")
+    assert error["input"] == str(marked)
+    assert "extraction failed (RuntimeError: tripped on purpose)" in error["message"]
+    stored = {r["origin"]: r for r in db.query("SELECT origin, extractor_version,"
+                                               " (SELECT COUNT(*) FROM statements s WHERE s.doc_id = d.id) AS n"
+                                               " FROM documents d")}
+    assert stored[str(marked)]["extractor_version"] is None and stored[str(marked)]["n"] == 0
+    assert all(r["n"] > 0 for origin, r in stored.items() if origin != str(marked))
+
+    again = retag(db, engine=tripping, force=True)
+    assert (again.status, again.counts["docs_retagged"], again.counts["errors"]) == ("partial", 2, 1)
+    fixed = retag(db, engine=Engine(codebook=tripping.codebook, nlp=tripping.nlp))
+    assert (fixed.status, fixed.counts["docs_retagged"], fixed.counts.get("docs_unchanged")) == ("ok", 1, 2)
+    assert list(db.query("SELECT COUNT(*) AS n FROM statements s JOIN documents d ON d.id = s.doc_id"
+                         " WHERE d.origin = ?", [str(marked)]))[0]["n"] > 0
