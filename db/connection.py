@@ -62,8 +62,10 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
     """Open (creating if needed) a writable database, in WAL mode, schema up to date."""
     path = Path(path)
     _check_header(path)
-    if path.parent and not path.parent.exists():
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot create its folder {path.parent} ({_os_reason(exc)})") from exc
     try:
         db = Database(path)
         _configure(db.conn)
@@ -72,9 +74,23 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
             db.enable_wal()
         if migrate:
             apply_migrations(db)
+    except sqlite3.OperationalError as exc:
+        raise DatabaseError(f"{path}: {exc} ({_why_not_opened(exc)})") from exc
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: {exc} (corrupt or not an SQLite database)") from exc
     return db
+
+
+def _why_not_opened(exc: sqlite3.OperationalError) -> str:
+    """A hint for an operational failure: permissions and paths are likelier than corruption."""
+    text = str(exc)
+    if "unable to open" in text:
+        return "cannot open or create the file: is its folder a folder, and writable?"
+    if "readonly" in text:
+        return "the file or its folder is not writable"
+    if "locked" in text or "busy" in text:
+        return "another process holds it; try again shortly"
+    return "corrupt or not an SQLite database"
 
 
 def open_readonly(path: str | Path) -> Database:
@@ -98,3 +114,9 @@ def is_current(db: Database) -> bool:
     from db.schema import migrations
 
     return not migrations.pending(db)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileExistsError):
+        return "a file of that name is in the way of a folder"
+    return exc.strerror or str(exc)

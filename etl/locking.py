@@ -8,7 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from etl.errors import RefreshLocked
+from etl.errors import RefreshLocked, StanceError
+
+
+class LockFileError(StanceError):
+    """The lock file beside the database cannot be created or opened."""
 
 
 def lock_path(db_path: Path) -> Path:
@@ -24,8 +28,11 @@ def refresh_lock(db_path: Path) -> Iterator[None]:
     refresh never leaves a stale lock behind.
     """
     path = lock_path(Path(db_path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LockFileError(f"{path}: cannot create the refresh lock file ({_os_reason(exc)})") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -37,3 +44,9 @@ def refresh_lock(db_path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileExistsError):
+        return "a file of that name is in the way of a folder"
+    return exc.strerror or str(exc)

@@ -399,3 +399,17 @@ def test_an_article_that_trips_the_engine_costs_only_itself_and_retag_tries_it_a
     assert (fixed.status, fixed.counts["docs_retagged"], fixed.counts.get("docs_unchanged")) == ("ok", 1, 2)
     assert list(db.query("SELECT COUNT(*) AS n FROM statements s JOIN documents d ON d.id = s.doc_id"
                          " WHERE d.origin = ?", [str(marked)]))[0]["n"] > 0
+
+
+@pytest.mark.parametrize("command", ["ingest", "refresh"])
+def test_a_db_path_under_a_regular_file_is_a_clear_message(tmp_path, command):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 1)
+    in_the_way = tmp_path / "data"
+    in_the_way.write_text("not a folder", encoding="utf-8")
+    db_path = in_the_way / "stance.db"
+    args = [str(inbox)] if command == "ingest" else ["--config", str(write_config(tmp_path, str(inbox)))]
+    result = CliRunner().invoke(cli, [command, *args, "--db", str(db_path)])
+    assert result.exit_code == 1, result.output
+    assert "a file of that name is in the way of a folder" in result.output
+    assert str(db_path) in result.output and "Traceback" not in result.output

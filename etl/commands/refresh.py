@@ -9,7 +9,7 @@ import click
 from etl.cli import EXIT_LOCKED
 from etl.commands.common import db_option, load_engine, open_writable, resolve_db_path, run_exit
 from etl.errors import RefreshLocked
-from etl.locking import refresh_lock
+from etl.locking import LockFileError, refresh_lock
 from etl.pipeline import ingest_paths
 from etl.refresh_config import ConfigError, load_config
 
@@ -35,4 +35,6 @@ def command(config_path, db_path):
     except RefreshLocked as exc:
         click.echo(f"stance refresh: {exc}", err=True)
         raise SystemExit(EXIT_LOCKED)
+    except LockFileError as exc:
+        raise click.ClickException(str(exc)) from exc
     run_exit(report)

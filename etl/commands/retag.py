@@ -9,7 +9,7 @@ import click
 from etl.cli import EXIT_LOCKED
 from etl.commands.common import db_option, load_engine, open_writable, resolve_db_path, run_exit
 from etl.errors import RefreshLocked
-from etl.locking import refresh_lock
+from etl.locking import LockFileError, refresh_lock
 from etl.pipeline import retag
 
 
@@ -28,4 +28,6 @@ def command(db_path, codebook, force):
     except RefreshLocked as exc:
         click.echo(f"stance retag: {exc}", err=True)
         raise SystemExit(EXIT_LOCKED)
+    except LockFileError as exc:
+        raise click.ClickException(str(exc)) from exc
     run_exit(report)
