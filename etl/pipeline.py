@@ -81,8 +81,12 @@ class _Run:
             self.report.bump("errors")
 
     def add(self, doc, key: str | None) -> None:
-        if store.existing_document_id(self.db, doc):
+        existing = store.existing_document_id(self.db, doc)
+        if existing:
             self.report.bump("docs_duplicate")
+            if existing != doc.id:  # same URL, other text: an edited article; say which copy is kept
+                self.problem(doc.origin, f"{doc.origin}: same URL as stored document {existing} ({doc.url})"
+                                         " but different text; the stored text is kept", level="warning")
             if key:
                 with store.write_transaction(self.db):
                     store.mark_input_seen(self.db, key, doc.origin, doc.id, self.report.run_id)

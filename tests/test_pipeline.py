@@ -413,3 +413,20 @@ def test_a_db_path_under_a_regular_file_is_a_clear_message(tmp_path, command):
     assert result.exit_code == 1, result.output
     assert "a file of that name is in the way of a folder" in result.output
     assert str(db_path) in result.output and "Traceback" not in result.output
+
+
+def test_an_edited_article_under_a_known_url_is_kept_once_with_a_warning(tmp_path):
+    first = tmp_path / "a" / "article.md"
+    write_articles(first.parent, 1)
+    edited = tmp_path / "b" / "article-edited.md"
+    edited.parent.mkdir()
+    edited.write_text(ARTICLE.format(n=0, day=1).replace("without a joint statement", "with a short communique"),
+                      encoding="utf-8")
+    db_path = tmp_path / "stance.db"
+    result = run_cli("ingest", str(first.parent), str(edited.parent), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert table_counts(db_path)["documents"] == 1 and "1 duplicates" in result.output
+    conn = sqlite3.connect(db_path)
+    (row,) = conn.execute("SELECT input, level, message FROM ingest_errors").fetchall()
+    assert row[:2] == (str(edited), "warning")
+    assert "same URL as stored document" in row[2] and "https://news.example.org/0" in row[2]
