@@ -41,7 +41,9 @@ def _check_header(path: Path) -> None:
 
 def _check_ours(db: Database, path: Path) -> None:
     tables = set(db.table_names())
-    if tables and "_sqlite_migrations" not in tables and "documents" not in tables:
+    # Every stancewatch database records its migrations; tables without that record are
+    # another application's, even one with a table called "documents".
+    if tables and "_sqlite_migrations" not in tables:
         raise DatabaseError(
             f"{path}: an SQLite database, but not a stancewatch one "
             f"(it has tables {', '.join(sorted(tables)[:5])}); refusing to write to it"

@@ -430,3 +430,19 @@ def test_an_edited_article_under_a_known_url_is_kept_once_with_a_warning(tmp_pat
     (row,) = conn.execute("SELECT input, level, message FROM ingest_errors").fetchall()
     assert row[:2] == (str(edited), "warning")
     assert "same URL as stored document" in row[2] and "https://news.example.org/0" in row[2]
+
+
+def test_a_foreign_database_with_a_documents_table_is_refused_untouched(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 1)
+    foreign = tmp_path / "cms.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, body TEXT)")
+    conn.commit()
+    conn.close()
+    before = foreign.read_bytes()
+    result = CliRunner().invoke(cli, ["ingest", str(inbox), "--db", str(foreign)])
+    assert result.exit_code == 1
+    assert "not a stancewatch one" in result.output
+    assert foreign.read_bytes() == before
+    assert not Path(f"{foreign}-wal").exists()
