@@ -37,6 +37,11 @@ INTENSIFIERS = frozenset({"strongly", "fully", "firmly", "absolutely", "categori
 MODIFIER_DEPS = frozenset({"amod", "advmod", "compound", "npadvmod"})
 PREDICATIVE_PREPS = frozenset({"as", "like"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
+# "failed to pay", "fails to meet": the verb negates its infinitive complement.
+NEGATING_VERBS = frozenset({"fail", "neglect"})
+# A negated clause placed at the front ("would not fight on the front line") limits the role of
+# a force, it does not refuse the force itself.
+FRONT_WORDS = frozenset({"front", "frontline", "front-line", "frontlines", "contact"})
 QUOTE_CHARS = frozenset("\"'“”‘’«»")
 
 BASE_WEIGHT = 0.8
@@ -125,14 +130,29 @@ def negation_heads(path: list[Token], own: range | set[int],
             heads.append(token.i)  # "without sending troops"
         if k and token.lower_ in NEG_SUBJECTS:
             heads.append(token.i)  # "nothing that would close the road"
+        if k and token.lemma_ in NEGATING_VERBS and path[k - 1].dep_ == "xcomp":
+            heads.append(token.i)
         for child in token.children:
             if child.i in own or child.i in on_path:
                 continue
             if child.dep_ == "neg" or (child.dep_ in NEG_CHILD_DEPS and child.lower_ in negations):
-                heads.append(token.i)
+                if not _placed_at_front(token):
+                    heads.append(token.i)
             elif child.dep_.startswith("nsubj") and _negative_subject(child, negations):
                 heads.append(token.i)  # "nobody wants", "no country will send"
     return heads
+
+
+def _placed_at_front(verb: Token) -> bool:
+    """True when the clause's place phrase is the front line: 'not fight along the front'."""
+    for token in verb.children:
+        if token.dep_ in ("dobj", "attr") and any(t.lower_ in FRONT_WORDS for t in token.subtree):
+            return True  # "would not patrol the front line"
+    for token in verb.subtree:
+        if token.dep_ == "prep" and token.lower_ in ("on", "at", "along", "near") and any(
+                t.lower_ in FRONT_WORDS for t in token.subtree):
+            return True
+    return False
 
 
 def _negative_subject(subject: Token, negations: frozenset[str]) -> bool:
@@ -273,8 +293,8 @@ def _subject(path: list[Token]) -> Token | None:
 
 
 def read_topic_cue(doc: Doc, cue: Cue, lo: int, hi: int,
-                   negations: frozenset[str]) -> tuple[int, str | None, bool]:
-    """With no stance cue, the topic phrase itself: (sign, modality, negated).
+                   negations: frozenset[str]) -> tuple[int, str | None, bool, str]:
+    """With no stance cue, the topic phrase itself: (sign, modality, negated, rule).
 
     "There will be no troops on Ukrainian soil" -> -1; "European troops should (go)" -> +1;
     a bare mention -> 0.
@@ -286,7 +306,10 @@ def read_topic_cue(doc: Doc, cue: Cue, lo: int, hi: int,
     negated = negated or any(doc[i].lower_ in negations for i in own)
     modality = modality_of(path)
     if negated:
-        return -1, modality, True
+        return -1, modality, True, "negated-topic"
+    if any(c.dep_ == "neg" for t in path for c in t.children) and any(
+            _placed_at_front(t) for t in path):
+        return 1, modality, False, "front-limited-topic"  # the force's role is being planned
     if modality in STRONG_MODALS:
-        return 1, modality, False
-    return 0, modality, False
+        return 1, modality, False, "modal-topic"
+    return 0, modality, False, "topic-only"

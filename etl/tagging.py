@@ -219,9 +219,8 @@ class Tagger:
             return _Decision("neutral", 0.0, _conf(0.5, borrowed), first.evidence,
                              first.rule + suffix, first.negated, first.modality)
         for cue in topic_cues if origin == "own" else ():
-            sign, modality, negated = read_topic_cue(doc, cue, lo, hi, self.negations)
+            sign, modality, negated, rule = read_topic_cue(doc, cue, lo, hi, self.negations)
             if sign:
-                rule = "negated-topic" if negated else "modal-topic"
                 return _Decision(_stance(sign * 0.6), sign * (0.6 if negated else 0.5),
                                  _conf(0.5, borrowed), cue.text, rule + suffix, negated, modality)
         return _Decision("neutral", 0.0, _conf(0.35, borrowed), "", "topic-only" + suffix,
