@@ -171,7 +171,10 @@ class _Builder:
         """A YYYY-MM-DD date; YYYY-MM and YYYY widen to the first or last day."""
         if node is None:
             return None
-        raw = str(node.value).strip() if isinstance(node, ScalarNode) else ""
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"{what}: a date must be a single value (want YYYY-MM-DD)")
+            return None
+        raw = str(node.value).strip()
         if raw in ("", "~", "null"):
             return None
         parts = raw.split("-")
@@ -239,7 +242,10 @@ class _Builder:
                 continue
             seen.add(oid)
             shared = fields.get("shared")
-            if shared is not None and str(shared.value).lower() in ("true", "yes"):
+            flag = str(shared.value).lower() if isinstance(shared, ScalarNode) else None
+            if shared is not None and flag not in ("true", "yes", "false", "no"):
+                self.error(shared, f"office '{oid}': 'shared' must be true or false")
+            elif flag in ("true", "yes"):
                 self.shared.add(oid)
             out.append(Office(id=oid, titles=titles))
         return out

@@ -221,3 +221,12 @@ def test_cli_show_lists_holders():
                                 catch_exceptions=False)
     assert result.exit_code == 0
     assert "United States / defense_minister: Pete Hegseth" in result.output
+
+
+@pytest.mark.parametrize("old, new, line, fragment", [
+    ("to: 2005}", "to: [2005]}", 17, "role 'to': a date must be a single value"),
+    ("shared: true}", "shared: sometimes}", 5, "office 'spokesperson': 'shared' must be true or false"),
+])
+def test_values_of_the_wrong_shape_are_errors_not_silently_dropped(tmp_path, old, new, line, fragment):
+    result = check_codebook(write(tmp_path, GOOD.replace(old, new)))
+    assert any(f":{line}:" in e and fragment in e for e in result.errors), result.errors
