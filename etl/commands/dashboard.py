@@ -19,6 +19,7 @@ def streamlit_command(db: Path, host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", host, "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer",  # analysts need no "Deploy" button
             "--", "--db", str(db)]
 
 
