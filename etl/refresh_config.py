@@ -65,7 +65,7 @@ def load_config(path: Path | None) -> RefreshConfig:
             problems.append(f"source {i}: needs 'path' or 'url'")
             continue
         target = str(target)
-        if not target.startswith(("http://", "https://")):
+        if "://" not in target:  # a URL (of any scheme: discover names an unsupported one) stays as given
             target = str((base / os.path.expanduser(target)).resolve())
         sources.append({"path": target, "source": item.get("source")})
     timeout = _timeout(data.get("timeout", 20.0), problems)

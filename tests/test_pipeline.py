@@ -446,3 +446,13 @@ def test_a_foreign_database_with_a_documents_table_is_refused_untouched(tmp_path
     assert "not a stancewatch one" in result.output
     assert foreign.read_bytes() == before
     assert not Path(f"{foreign}-wal").exists()
+
+
+def test_a_config_url_of_an_unsupported_scheme_is_named_as_such(tmp_path):
+    from etl.refresh_config import load_config
+
+    config = tmp_path / "sources.yaml"
+    config.write_text("sources:\n  - url: ftp://news.example.org/feed.xml\n  - url: HTTPS://news.example.org/rss\n",
+                      encoding="utf-8")
+    assert [s["path"] for s in load_config(config).sources] == [
+        "ftp://news.example.org/feed.xml", "HTTPS://news.example.org/rss"]
