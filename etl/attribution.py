@@ -41,6 +41,9 @@ def subject_of(verb: Token) -> Token | None:
         for child in verb.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child
+        if verb.dep_ == "acl" and verb.head.dep_ == "ROOT" and verb.head.pos_ in ("PROPN", "NOUN") and (
+                verb.tag_ == "VBD" or verb.tag_ == "VBN" and any(c.dep_ == "ccomp" for c in verb.children)):
+            return verb.head  # "Gabriel, a Social Democrat, repeated that ...": a main verb misparsed
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head  # "was quoted as saying": the subject of "quoted"
             seen += 1
@@ -59,20 +62,27 @@ def content_of(verb: Token) -> frozenset[int]:
     for child in verb.children:
         if child.dep_ in CONTENT_DEPS or (child.dep_ == "prep" and child.lower_ == "as"):
             out.update(t.i for t in child.subtree)
+        elif child.dep_ == "prep" and any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in child.children):
+            out.update(t.i for t in child.subtree)  # "accused Berlin of failing to pay"
     return frozenset(out)
 
 
-def has_content(verb: Token, objects_ok: bool = True) -> bool:
+def has_content(verb: Token, objects_ok: bool = True, preps: frozenset[str] = frozenset()) -> bool:
     """True when the verb carries something said: a clause or complement (or an object, if ok).
 
     A bare object is a statement only for position verbs ("opposes any expansion"); for plain
     speech verbs it is usually not speech at all ("added 130 billion", "announced incentives").
+    `preps` are prepositions that make a cue with the verb ("called for", "objected to"): their
+    object is what was asked for or objected to.
     """
     if verb.dep_ == "parataxis":
         return True  # "If troops were sent, he said, they would ...": the host clause was said
     for c in verb.children:
         if c.dep_ in CLAUSE_DEPS or (c.dep_ == "prep" and c.lower_ == "as"):
             return True
+        if c.dep_ == "prep" and any(g.dep_ in ("pobj", "pcomp") for g in c.children) and (
+                c.lower_ in preps or any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in c.children)):
+            return True  # "called for a timeline"; "accused Berlin of failing to pay"
         if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == verb.i + 2:
             return True  # "ruled out sending troops"
         if c.dep_ == "dobj" and objects_ok:
@@ -137,6 +147,12 @@ class SentenceRules:
         self.according = tuple(p.lower().split() for p in codebook.according_to)
         words = [form_pattern(v) for v in sorted(self.speech | reported | {"quote", "read"})]
         words += [r"\s+".join(map(re.escape, p)) for p in self.according]
+        preps: dict[str, set[str]] = {}
+        for cue in self.speech | reported:
+            parts = cue.split()
+            if len(parts) == 2:
+                preps.setdefault(parts[0], set()).add(parts[1])
+        self._preps = {k: frozenset(v) for k, v in preps.items()}
         self._cheap = re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
 
     def may_attribute(self, text: str) -> bool:
@@ -193,6 +209,11 @@ class SentenceRules:
                 content = frozenset(range(tok.i + 1, len(sdoc)))
                 yield Attribution(name, None, ":", "colon", content)
             return
+
+    def content_preps(self, verb: Token) -> frozenset[str]:
+        """Prepositions that form a cue with this verb ("call for", "object to", "insist on")."""
+        lemma = verb.lemma_.lower()
+        return self._preps.get(lemma, frozenset())
 
     def objects_ok(self, verb: Token, kind: str) -> bool:
         """Whether a bare object makes this verb a statement ("opposes X" yes, "added X" no)."""
@@ -265,6 +286,35 @@ def date_blind(verb: Token | None, subject: Token) -> frozenset[int]:
         if tok.dep_ == "relcl" and tok.i not in out:
             out.update(t.i for t in tok.subtree)
     return frozenset(out)
+
+
+# Words that put a clause at another time than its host: "... on Monday, after Trump said".
+TEMPORAL_SUBORDINATORS = frozenset("after before since until once following".split())
+
+
+def dates_another_clause(cue_token: Token, verb: Token | None) -> bool:
+    """True when a date cue belongs to a host clause whose time the speech verb does not share.
+
+    "Governments sought on Monday to calm voters after Trump had said ...": Monday dates the
+    seeking, not the saying. A coordinated verb shares its time ("on Sunday pledged ... and said"),
+    and so, unless told otherwise, does a relative clause ("X hit back on Wednesday at Y, who ...").
+    """
+    if verb is None:
+        return False
+    host = cue_token
+    while host.head.i != host.i and host.pos_ not in ("VERB", "AUX"):
+        host = host.head
+    if host.i == verb.i or not any(a.i == host.i for a in verb.ancestors):
+        return False
+    tok = verb
+    while tok.i != host.i:
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in TEMPORAL_SUBORDINATORS
+                                       for c in tok.children):
+            return True
+        if tok.dep_ == "pcomp" and tok.head.lower_ in TEMPORAL_SUBORDINATORS:
+            return True  # "after saying"
+        tok = tok.head
+    return False
 
 
 def quote_is_full(text: str, quote: Quote, sent_start: int, verb_end: int | None) -> bool:

@@ -25,6 +25,8 @@ official officials spokesman spokeswoman spokesperson spokespeople diplomat dipl
 ministry administration embassy delegation envoy envoys mission leadership cabinet presidency
 leaders ministers
 """.split())
+# A leader's bodies speak for the leader's country: "Orbán's government", "the Trump administration".
+GOVERNING_BODIES = frozenset("government administration cabinet ministry".split())
 # Words that only frame a title: "the", "then-", "former" are kept out of titles.
 _DETS = frozenset("the a an then former outgoing incoming acting".split())
 PRONOUNS = {"he": "m", "she": "f", "they": None, "it": None}  # None: a group
@@ -228,6 +230,9 @@ class SpeakerResolver:
             covers_head = span.start <= head.i < span.end
             entry = self._entries.get(target) if kind in ("name", "metonym") else None
             if kind == "name" and entry and entry.kind == "person":
+                group = entry.group_on(day)
+                if head.lower_ in GOVERNING_BODIES and not covers_head and group and self._entries.get(group):
+                    return self.known(group, day, text, "spokes")  # "Orbán's government": Hungary
                 return self.known(target, day, text, "name")
             if covers_head and kind == "name":
                 best = self.known(target, day, text, "group")

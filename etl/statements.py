@@ -10,8 +10,8 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from etl.attribution import (Attribution, SentenceRules, date_blind, has_content, is_finite,
-                              is_past, nested_in, quote_is_full)
+from etl.attribution import (TEMPORAL_SUBORDINATORS, Attribution, SentenceRules, date_blind, dates_another_clause, has_content,
+                              is_finite, is_past, nested_in, quote_is_full)
 from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
@@ -55,6 +55,47 @@ def _clause_span(sent: Sentence, att: Attribution) -> Span:
     while last > first and (doc[last].is_space or doc[last].is_punct and doc[last].text not in "\"”’»"):
         last -= 1
     return Span(base + doc[first].idx, base + doc[last].idx + len(doc[last]))
+
+
+def co_subjects(subject) -> list:
+    """Speakers coordinated with the subject: "Britain and France", "countries, among them Italy and Poland"."""
+    heads = [subject]
+    if subject.tag_ == "NNS":  # a plural noun with its members listed, not "Gabriel, a Social Democrat"
+        heads += [c for c in subject.children if c.dep_ == "appos"]
+        heads += [g for c in subject.children if c.dep_ == "prep" and c.lower_ in ("including", "like")
+                  for g in c.children if g.dep_ == "pobj"]
+    out = []
+    for head in heads:
+        for tok in (head, *head.conjuncts):
+            if tok.i != subject.i and tok not in out and tok.pos_ in ("PROPN", "NOUN"):
+                out.append(tok)
+    return out
+
+
+def _core_start(tok):
+    """The first token of a name's own words: "Keir" of "Keir Starmer"."""
+    first = tok
+    for left in reversed(list(tok.lefts)):
+        if left.dep_ in ("compound", "flat", "det", "amod", "poss", "case") and left.i == first.i - 1:
+            first = left
+    while first.i > 0 and first.dep_ == "case":
+        first = first.doc[first.i - 1]
+    return first
+
+
+# Words that open a clause of their own: "... on Monday after Trump said": Monday is not Trump's.
+_SUBORDINATORS = TEMPORAL_SUBORDINATORS
+
+
+def _subordinate_start(att: Attribution) -> int:
+    """Offset in the sentence where the speaker's clause opens after a subordinator, else 0."""
+    for tok in (att.subject, att.fallback):
+        if tok is None:
+            continue
+        first = _core_start(tok)
+        if first.i > 0 and first.doc[first.i - 1].lower_ in _SUBORDINATORS:
+            return first.doc[first.i - 1].idx
+    return 0
 
 
 def _skip_dateline(text: str, para: Span) -> Span:
@@ -240,6 +281,10 @@ class StatementExtractor:
             speaker = self.resolver.resolve(att.subject, day, state.ctx, mentions)
             if speaker is None and att.fallback is not None:
                 speaker = self.resolver.resolve(att.fallback, day, state.ctx, mentions)
+            if speaker is None and att.subject.tag_ == "NNS":
+                # "Several allies, including France and Britain, said": the members listed speak.
+                members = co_subjects(att.subject)
+                speaker = self.resolver.resolve(members[0], day, state.ctx, mentions) if members else None
             if speaker is None:
                 if not taken and att.kind == "speech" and att.verb is not None and att.verb.dep_ == "ROOT":
                     anonymous = True  # attributed to someone we cannot name: not anyone else's quote
@@ -258,7 +303,34 @@ class StatementExtractor:
             speakers.add(speaker.actor.id)
             state.found.setdefault(index, []).append(found)
             state.ctx.note(speaker)
+            self._co_speakers(document, index, sent, att, found, cue, state, mentions, speakers)
+        if taken and all(t.verb is not None and t.verb.dep_ != "ROOT" for t in taken):
+            # "X hit back on Wednesday at Y, who accused ...": Y spoke, but X did something that day.
+            self._note_subject(document, index, sent, state, salient=False)
         return attributed or anonymous
+
+    def _co_speakers(self, document: Document, index: int, sent: Sentence, att: Attribution,
+                     found: _Found, cue: DateCue | None, state: _DocState, mentions,
+                     speakers: set[str]) -> None:
+        """"Italy and Poland have said ...": each further coordinated speaker said it too.
+
+        Their statement runs from their own name to the end of the first speaker's, so every
+        statement keeps a span (and id) of its own.
+        """
+        first = found.statement
+        day = cue.day if cue and cue.day else document.published
+        for tok in co_subjects(att.subject):
+            speaker = self.resolver.resolve(tok, day, state.ctx, mentions)
+            if speaker is None or speaker.actor.id in speakers:
+                continue
+            start = sent.span.start + _core_start(tok).idx
+            if not first.start < start < first.end:
+                continue
+            span = Span(start, first.end)
+            other = self._found(document, index, sent, span, att, speaker, cue, first.quote_type,
+                                first.rule + "_coordinated", state)
+            speakers.add(speaker.actor.id)
+            state.found[index].append(other)
 
     def _statement(self, document: Document, index: int, sent: Sentence, att: Attribution,
                    speaker: Speaker, cue: DateCue | None, state: _DocState, main: bool) -> _Found | None:
@@ -278,7 +350,8 @@ class StatementExtractor:
         if not main and (att.kind != "speech" or att.verb is None or not is_finite(att.verb)):
             return None  # a second speaker needs a clause of their own: "and Spain said it would"
         if att.verb is not None and not direct and not fragments and \
-                not has_content(att.verb, self.rules.objects_ok(att.verb, att.kind)):
+                not has_content(att.verb, self.rules.objects_ok(att.verb, att.kind),
+                                self.rules.content_preps(att.verb)):
             if main and text[base:sent.span.end].rstrip().endswith(":"):
                 state.ctx.note(speaker)
                 state.leadin[sent.para] = self._found(document, index, sent, span, att, speaker, cue,
@@ -328,11 +401,17 @@ class StatementExtractor:
         blind = att.content if att.kind == "according_to" else date_blind(att.verb, att.subject)
         content_chars = [(base + sdoc[i].idx, base + sdoc[i].idx + len(sdoc[i])) for i in blind]
         anchor = base + (att.verb.idx if att.verb is not None else att.subject.idx)
+        clause_start = base + _subordinate_start(att)
         best = None
         for cue in cues:
             if any(q.start <= cue.start < q.end for q in sent.quotes):
                 continue
             if any(s <= cue.start < e for s, e in content_chars):
+                continue
+            if cue.start < clause_start:
+                continue
+            cue_tok = sdoc.char_span(cue.start - base, cue.end - base, alignment_mode="expand")
+            if cue_tok is not None and att.verb is not None and dates_another_clause(cue_tok.root, att.verb):
                 continue
             if best is None or abs(cue.start - anchor) < abs(best.start - anchor):
                 best = cue
@@ -347,6 +426,7 @@ class StatementExtractor:
             return None, cue.text  # "on Wednesday" in an undated article: the day is unknown
         text = document.text[sent.span.start:sent.span.end]
         if state.last_day is not None and same_occasion(text):
+            state.dates[actor_id] = (*state.last_day, index)  # later "he said" is that day too
             return state.last_day  # "on the same day", "told the same breakfast"
         # A date heading of a live-blog section dates the entries under it; a past report with
         # no cue happened when this speaker last did something dated, or on the day this
@@ -402,7 +482,8 @@ class StatementExtractor:
             if entry is not None and entry.kind == "person" and target not in state.ctx.named:
                 state.ctx.note(self.resolver.known(target, day, span.text, "name"), salient=False)
 
-    def _note_subject(self, document: Document, index: int, sent: Sentence, state: _DocState) -> None:
+    def _note_subject(self, document: Document, index: int, sent: Sentence, state: _DocState,
+                      salient: bool = True) -> None:
         """A sentence with no statement still makes its subject the likely antecedent of "he"."""
         sdoc = sent.doc
         roots = [t for t in sdoc if t.dep_ == "ROOT"]
@@ -420,7 +501,7 @@ class StatementExtractor:
             state.dated(speaker.actor.id if speaker else "", sent, cue, index)
         if speaker is None or not speaker.actor.known and speaker.actor.kind == "group":
             return
-        state.ctx.note(speaker)
+        state.ctx.note(speaker, salient=salient)
 
     # --- quotations without their own attribution ---------------------------------------
 
