@@ -176,9 +176,7 @@ def ingest_paths(db: Database, paths: Sequence[str], *, kind: str = "ingest",
                                source_names.get(path, source_override), timeout)
         run.flush()
     except BaseException as exc:
-        report.status = "failed"
-        store.finish_run(db, run_id, "failed", report.counts,
-                         f"{report.summary()} (stopped by {type(exc).__name__}: {exc})")
+        _stopped(db, report, exc)
         raise
     if report.failed_sources and len(report.failed_sources) == len(paths):
         report.status = "failed"
@@ -188,6 +186,13 @@ def ingest_paths(db: Database, paths: Sequence[str], *, kind: str = "ingest",
         report.status = "ok"
     store.finish_run(db, run_id, report.status, report.counts, report.summary())
     return report
+
+
+def _stopped(db: Database, report: RunReport, exc: BaseException) -> None:
+    """Close a run cut short: 'interrupted' by Ctrl-C, 'failed' by an error."""
+    report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+    store.finish_run(db, report.run_id, report.status, report.counts,
+                     f"{report.summary()} (stopped by {type(exc).__name__}: {exc})")
 
 
 def _ingest_one_source(run: _Run, path: str, sources_mod, documents_mod, date_override, source_name,
@@ -311,7 +316,7 @@ def retag(db: Database, *, engine=None, force: bool = False,
                     progress(report.counts.get("docs_retagged", 0))
         flush()
     except BaseException as exc:
-        store.finish_run(db, run_id, "failed", report.counts, f"{report.summary()} (stopped: {exc})")
+        _stopped(db, report, exc)
         raise
     report.status = "partial" if report.counts.get("errors") else "ok"
     store.finish_run(db, run_id, report.status, report.counts, report.summary())

@@ -456,3 +456,22 @@ def test_a_config_url_of_an_unsupported_scheme_is_named_as_such(tmp_path):
                       encoding="utf-8")
     assert [s["path"] for s in load_config(config).sources] == [
         "ftp://news.example.org/feed.xml", "HTTPS://news.example.org/rss"]
+
+
+def test_a_run_stopped_by_ctrl_c_is_closed_as_interrupted(tmp_path):
+    from etl.engine import Engine
+    from etl.pipeline import ingest_paths
+
+    class StoppingEngine(Engine):
+        """The real engine, stopped as Ctrl-C would stop it."""
+
+        def extract_many(self, docs, *args, **kwargs):
+            raise KeyboardInterrupt
+
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 1)
+    db = open_db(tmp_path / "stance.db")
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(db, [str(inbox)], engine=StoppingEngine())
+    (run,) = db.query("SELECT status, summary FROM runs")
+    assert run["status"] == "interrupted" and "stopped by KeyboardInterrupt" in run["summary"]
