@@ -69,6 +69,7 @@ class _Run:
         self.report = report
         self.version = engine_version(engine)
         self.batch: list[tuple[object, str | None]] = []  # (Document, input key)
+        self.copies: list[tuple[str, object]] = []  # (input key, Document) of copies of batched documents
 
     def problem(self, origin: str, message: str, level: str = "error") -> None:
         (log.error if level == "error" else log.warning)("%s", message)
@@ -89,7 +90,13 @@ class _Run:
                                          " but different text; the stored text is kept", level="warning")
             if key:
                 with store.write_transaction(self.db):
-                    store.mark_input_seen(self.db, key, doc.origin, doc.id, self.report.run_id)
+                    store.mark_input_seen(self.db, key, doc.origin, existing, self.report.run_id)
+            return
+        if any(d.id == doc.id or (doc.url and d.url == doc.url) for d, _ in self.batch):
+            # A copy waits in this batch: its key is marked once that copy is stored.
+            self.report.bump("docs_duplicate")
+            if key:
+                self.copies.append((key, doc))
             return
         if doc.published is None:
             self.report.bump("docs_undated")
@@ -104,13 +111,8 @@ class _Run:
             return
         docs = [d for d, _ in self.batch]
         keys = {d.id: k for d, k in self.batch}
-        self.batch = []
-        seen_in_batch: set[str] = set()
+        copies, self.batch, self.copies = self.copies, [], []
         for doc, extraction, failure in extract_each(self.engine, docs):
-            if doc.id in seen_in_batch:
-                self.report.bump("docs_duplicate")
-                continue
-            seen_in_batch.add(doc.id)
             # A document the engine failed on is stored without statements and no extractor
             # version, so that `stance retag` tries it again.
             stored = store.store_document(self.db, doc, extraction, self.report.run_id,
@@ -126,6 +128,10 @@ class _Run:
                 continue
             self.report.bump("statements", len(extraction.statements))
             self.report.bump("tags", len(extraction.tags))
+        if copies:
+            with store.write_transaction(self.db):
+                for key, doc in copies:
+                    store.mark_input_seen(self.db, key, doc.origin, doc.id, self.report.run_id)
 
 
 def extract_each(engine, docs: list) -> list[tuple[object, object | None, str | None]]:

@@ -475,3 +475,19 @@ def test_a_run_stopped_by_ctrl_c_is_closed_as_interrupted(tmp_path):
         ingest_paths(db, [str(inbox)], engine=StoppingEngine())
     (run,) = db.query("SELECT status, summary FROM runs")
     assert run["status"] == "interrupted" and "stopped by KeyboardInterrupt" in run["summary"]
+
+
+def test_two_copies_of_one_item_in_a_feed_are_both_remembered(tmp_path):
+    import json
+
+    text = "British Prime Minister Keir Starmer said Britain was ready to put troops on the ground in Ukraine."
+    wire = tmp_path / "inbox" / "wire.jsonl"
+    wire.parent.mkdir()
+    wire.write_text("".join(json.dumps({"id": f"wire-{n}", "text": text, "date": "2025-02-13"}) + "\n"
+                            for n in (1, 2)), encoding="utf-8")
+    db_path = tmp_path / "stance.db"
+    first = run_cli("ingest", str(wire.parent), "--db", str(db_path))
+    assert "1 new documents" in first.output and "1 duplicates" in first.output
+    os.utime(wire, ns=(time.time_ns(), time.time_ns() + 10**9))  # touched: the file is read again
+    second = run_cli("ingest", str(wire.parent), "--db", str(db_path))
+    assert "2 unchanged" in second.output and "duplicates" not in second.output, second.output
