@@ -105,6 +105,8 @@ def _boundary(token: Token) -> bool:
         return False  # "no politician who would claim...", "any way that Russia could allow..."
     if token.dep_ in STOP_DEPS:
         return True
+    if token.dep_ == "acl" and token.tag_ == "VBN" and any(c.dep_ == "agent" for c in token.children):
+        return True  # "the gaps left by cuts": a reduced relative clause only describes
     if token.dep_ == "advcl":
         if token.head.lemma_ in COMPLEMENT_HEADS:
             return False  # "to decide when Ukraine is ready": the clause is what is decided
@@ -135,12 +137,19 @@ def negation_heads(path: list[Token], own: range | set[int],
         for child in token.children:
             if child.i in own or child.i in on_path:
                 continue
-            if child.dep_ == "neg" or (child.dep_ in NEG_CHILD_DEPS and child.lower_ in negations):
+            if child.dep_ == "neg" or (child.dep_ in NEG_CHILD_DEPS and child.lower_ in negations) \
+                    or _no_longer(child):
                 if not _placed_at_front(token):
                     heads.append(token.i)
             elif child.dep_.startswith("nsubj") and _negative_subject(child, negations):
                 heads.append(token.i)  # "nobody wants", "no country will send"
     return heads
+
+
+def _no_longer(token: Token) -> bool:
+    """'no longer' / 'no more' hang as 'longer' with a 'no' child."""
+    return token.lower_ in ("longer", "more") and token.dep_ == "advmod" and any(
+        c.lower_ == "no" for c in token.children)
 
 
 def _placed_at_front(verb: Token) -> bool:

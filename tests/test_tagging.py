@@ -192,6 +192,16 @@ CASES = [
      None, {(BURDEN, "oppose")}),
     ("Aid to refugees should count towards the defence spending goal, the minister argued.",
      None, {(BURDEN, "oppose")}),
+    ("Paris will keep supplying Kyiv with arms but will not join the war in Ukraine with its own "
+     "soldiers, the president said.", None, {(TROOPS, "oppose")}),
+    ("European capitals can no longer count on Washington to pay for their defence, he said.",
+     None, {(BURDEN, "support")}),
+    ("The allies could no longer rely on America to fill the holes left by years of cuts in "
+     "defence budgets, the secretary general warned.", None, {(BURDEN, "support")}),
+    ("The Netherlands is already the alliance's second-largest provider of troops and does plenty "
+     "for NATO, the premier said.", None, {(BURDEN, "oppose")}),
+    ("We refuse to take part in an arms race on military budgets, the party leader said.",
+     None, {(BURDEN, "oppose")}),
     # --- two topics in one statement ---
     ("We will raise defence spending, but we will not send troops to Ukraine.",
      None, {(BURDEN, "support"), (TROOPS, "oppose")}),
