@@ -211,6 +211,8 @@ class SpeakerResolver:
             speaker = self._by_title(head, core, day, ctx, text)
         if speaker is None:
             speaker = self._by_surname(head, core, day, ctx, text)
+        if speaker is None and head.lower_ in GOVERNING_BODIES:
+            speaker = self._body_of_leader(head, day, ctx, mentions, text)
         if speaker is None:
             self.ensure_entities(head.doc)
             speaker = self._unknown(head, core, day, text)
@@ -271,6 +273,8 @@ class SpeakerResolver:
                        and self._group_or_demonym(t.text) is None]
         title = fold(" ".join(t.text for t in title_words))
         office = self.offices.get(title)
+        if office is None and title == "leader":
+            return self._leader(core, day, ctx, text)
         if office is None:
             if head.lower_ in SPOKES_NOUNS:
                 group = self._modifier_group(core)
@@ -302,6 +306,34 @@ class SpeakerResolver:
                     else role.holds_on(day)
                 if held:
                     return self.known(key, day, text, "title")
+        return None
+
+    def _body_of_leader(self, head, day, ctx: Context, mentions, text: str) -> Speaker | None:
+        """"Putin's government": the country of the person in the possessive, on the day."""
+        for child in head.children:
+            if child.dep_ == "poss" and child.pos_ == "PROPN":
+                leader = self.resolve(child, day, ctx, mentions)
+                if leader is not None and leader.actor.kind == "person" and leader.group_id \
+                        and self._entries.get(leader.group_id):
+                    return self.known(leader.group_id, day, text, "spokes")
+        return None
+
+    def _leader(self, core, day, ctx: Context, text: str) -> Speaker | None:
+        """"The Hungarian leader": the head of state or of government of that group on the day.
+
+        The one the article last named wins; with no such mention, only a sole holder in the
+        codebook is taken, since "leader" does not say which of the two offices is meant.
+        """
+        group = self._modifier_group(core)
+        if group is None:
+            return None
+        holders = {a.id for office in ("head_of_state", "head_of_government")
+                   for a in self.codebook.holders(group, office, day)}
+        for key in reversed(list(ctx.named)):
+            if key in holders:
+                return self.known(key, day, text, "title")
+        if len(holders) == 1:
+            return self.known(holders.pop(), day, text, "title")
         return None
 
     def _by_surname(self, head, core, day, ctx, text) -> Speaker | None:

@@ -23,6 +23,7 @@ def _explicit(tag: str) -> str:
     """An explicit date pattern whose groups carry `tag`, so it can appear twice in one regex."""
     return (rf"(?:(?P<m1{tag}>{_MON})\s+(?P<d1{tag}>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1{tag}>\d{{4}}))?"
             rf"|(?P<d2{tag}>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2{tag}>{_MON})(?:,?\s+(?P<y2{tag}>\d{{4}}))?"
+            rf"|(?:the\s+)?(?P<d3{tag}>\d{{1,2}})(?:st|nd|rd|th)\s+of\s+(?P<m3{tag}>{_MON})(?:,?\s+(?P<y3{tag}>\d{{4}}))?"
             rf"|(?P<iso{tag}>\d{{4}}-\d{{2}}-\d{{2}}))")
 
 
@@ -36,6 +37,7 @@ _CUE = re.compile(
     rf"|(?P<yesterday>[Yy]esterday|[Ll]ast\s+night)"
     rf"|(?P<today>(?:[Ee]arlier|[Ll]ater)\s+today|[Tt]oday|[Tt]his\s+(?:morning|afternoon|evening)|tonight)"
     rf"|(?P<lastweek>[Ll]ast\s+week)"
+    rf"|(?P<ago>a|one|two|three|four|five|six|\d)\s+days?\s+ago"
     rf")(?!\w|['’]s\b)",
 )
 
@@ -69,7 +71,7 @@ def _explicit_day(match: re.Match, published: date | None) -> date | None:
                 return date.fromisoformat(match.group(f"iso{tag}"))
             except ValueError:
                 return None
-        for order in ("1", "2"):
+        for order in ("1", "2", "3"):
             if match.group(f"m{order}{tag}"):
                 month = _month(match.group(f"m{order}{tag}"))
                 day = int(match.group(f"d{order}{tag}"))
@@ -92,7 +94,7 @@ def _dated(month: int, day: int, year: str | None, published: date | None) -> da
 
 
 def _has_explicit(match: re.Match) -> bool:
-    return any(match.group(f"{g}{t}") for g in ("iso", "m1", "m2") for t in ("a", "b"))
+    return any(match.group(f"{g}{t}") for g in ("iso", "m1", "m2", "m3") for t in ("a", "b"))
 
 
 def _cue_day(match: re.Match, published: date | None) -> date | None:
@@ -110,6 +112,11 @@ def _cue_day(match: re.Match, published: date | None) -> date | None:
         return published
     if match.group("lastweek"):
         return published - timedelta(days=7)
+    if match.group("ago"):
+        word = match.group("ago").lower()
+        count = int(word) if word.isdigit() else ("one", "two", "three", "four", "five", "six").index(
+            "one" if word == "a" else word) + 1
+        return published - timedelta(days=count)
     return None
 
 

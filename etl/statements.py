@@ -98,6 +98,23 @@ def _subordinate_start(att: Attribution) -> int:
     return 0
 
 
+# What a live-blog heading may hold besides its date: "Updated 12 Feb 2025, 14:32 GMT".
+_TIME_STAMP = re.compile(r"\b(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?|GMT|UTC|BST|CET|CEST|"
+                         r"EST|EDT|ET|local time|[Uu]pdated|[Pp]osted|[Pp]ublished|at)\b", re.I)
+
+
+# A live-blog entry's leading time: "10:05", "14.32 GMT:", "2.15pm —".
+_LEADING_TIME = re.compile(
+    r"(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET)\b)?\s*[:|—–-]?"
+    r"|\d{1,2}(?:\.\d{2})?\s*(?:[ap]\.?m\.?|(?:[ap]\.?m\.?\s*)?(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET)\b)\s*[:|—–-]?"
+    r"|\d{1,2}\.\d{2}\s*[:|—–-])\s+(?=\S)", re.I)  # "14.32 GMT", "2pm:", but not "2.50 euros"
+
+
+def _skip_time_stamp(text: str, para: Span) -> Span:
+    match = _LEADING_TIME.match(text, para.start, para.end)
+    return Span(match.end(), para.end) if match else para
+
+
 def _skip_dateline(text: str, para: Span) -> Span:
     match = _DATELINE.match(text, para.start, para.end)
     return Span(match.end(), para.end) if match else para
@@ -152,12 +169,14 @@ class _DocState:
     quote_owner: dict[int, _Found] = field(default_factory=dict)  # quote start -> attributed statement
     leadin: dict[int, _Found] = field(default_factory=dict)  # paragraph -> "X wrote on Telegram:"
     scene: tuple[int, date, str, int] | None = None  # paragraph, day, cue, sentence of the last dated event
+    scene_speaker: str | None = None  # who spoke in the scene's sentence (None: an event, not speech)
     last_day: tuple[date, str] | None = None  # for "on the same day"
     default_cue: str | None = None  # why the default date is what it is, when not the publication date
     section: tuple[date, str, int] | None = None  # day, cue, sentence of a live-blog date heading
 
-    def dated(self, actor_id: str, sent: Sentence, cue: DateCue, index: int) -> None:
+    def dated(self, actor_id: str, sent: Sentence, cue: DateCue, index: int, spoke: bool = False) -> None:
         """Remember that the actor did something on the cue's day, in this paragraph's scene."""
+        self.scene_speaker = actor_id if spoke else None
         self.dates[actor_id] = (cue.day, cue.text, index)
         self.scene = (sent.para, cue.day, cue.text, index)
         self.last_day = (cue.day, cue.text)
@@ -181,6 +200,7 @@ class StatementExtractor:
         for p_index, para in enumerate(paras):
             if p_index == 0:
                 para = _skip_dateline(text, para)
+            para = _skip_time_stamp(text, para)
             for sent in sentences(text, para):
                 overlapping = [q for q in quotes if q.start < sent.end and q.end > sent.start]
                 cue = bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end])
@@ -420,7 +440,7 @@ class StatementExtractor:
     def _date(self, document, index, sent, att, speaker, cue, state) -> tuple[date | None, str | None]:
         actor_id = speaker.actor.id
         if cue is not None and cue.day is not None:
-            state.dated(actor_id, sent, cue, index)
+            state.dated(actor_id, sent, cue, index, spoke=True)
             return cue.day, cue.text
         if cue is not None:
             return None, cue.text  # "on Wednesday" in an undated article: the day is unknown
@@ -435,7 +455,9 @@ class StatementExtractor:
         past = att.verb is None or is_past(att.verb) or speaker.how == "document"
         if past and actor_id in state.dates:
             options.append(state.dates[actor_id])
-        if past and state.scene is not None and state.scene[0] == sent.para:
+        # Another speaker's dated remark sets no scene: "A said on Monday ... B said" may be any day.
+        if past and state.scene is not None and state.scene[0] == sent.para \
+                and state.scene_speaker in (None, actor_id):
             options.append(state.scene[1:])
         if options:
             return max(options, key=lambda o: o[2])[:2]
@@ -450,8 +472,8 @@ class StatementExtractor:
         cues = find_cues(document.text, document.published, sent.span.start, sent.span.end)
         if len(cues) != 1 or cues[0].day is None:
             return False
-        rest = (text[:cues[0].start - sent.span.start] + text[cues[0].end - sent.span.start:]).strip(" ,.:—–-")
-        if rest:
+        rest = text[:cues[0].start - sent.span.start] + " " + text[cues[0].end - sent.span.start:]
+        if _TIME_STAMP.sub(" ", rest).strip(" ,.:|—–-"):
             return False
         state.section = (cues[0].day, cues[0].text, index)
         return True

@@ -7,8 +7,10 @@ from datetime import date
 from etl.codebook_model import ActorEntry, Codebook, Office, OfficePhrase, Role, Topic
 
 SPEECH = ("say", "tell", "add", "warn", "insist", "argue", "write", "post", "declare", "announce",
-          "urge", "stress", "call", "describe", "reject", "claim", "note", "quote")
-REPORTED = ("demand", "want", "oppose", "refuse", "seek", "insist", "back", "reject")
+          "urge", "stress", "call", "describe", "reject", "claim", "note", "quote", "hail", "accuse",
+          "praise", "criticise", "reaffirm", "hint", "repeat", "float", "slam")
+REPORTED = ("demand", "want", "oppose", "refuse", "seek", "insist", "back", "reject", "call for",
+            "object to", "lobby for", "praise", "criticise", "hail", "float", "slam")
 
 
 def _group(gid, name, metonyms=(), adjectives=(), aliases=()):

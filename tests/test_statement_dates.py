@@ -35,6 +35,12 @@ THU = date(2025, 2, 13)
     ("yesterday", date(2025, 3, 1), date(2025, 2, 28)),
     ("earlier today", THU, THU),
     ("last week", THU, date(2025, 2, 6)),
+    ("on the 12th of February", THU, date(2025, 2, 12)),
+    ("on the 3rd of March 2019", THU, date(2019, 3, 3)),
+    ("on February 12th", THU, date(2025, 2, 12)),
+    ("on Wednesday night", THU, date(2025, 2, 12)),
+    ("two days ago", THU, date(2025, 2, 11)),
+    ("a day ago", THU, date(2025, 2, 12)),
 ])
 def test_resolve(cue, published, expected):
     assert resolve(cue, published) == expected
@@ -127,4 +133,51 @@ def test_live_blog_date_headings():
     assert _dates(text, THU) == [
         ("Mark Rutte", date(2025, 2, 12), "Wednesday, February 12"),
         ("Olaf Scholz", THU, "Thursday, February 13"),
+    ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the host clause's day is not the day of speech reported after "after"
+    ("Allies scrambled on Monday after Mark Rutte had said that 5% was the floor.", [("Mark Rutte", THU, None)]),
+    ("Capitals scrambled on Monday to respond after Keir Starmer, the British prime minister, said "
+     "troops could go.", [("Keir Starmer", THU, None)]),
+    # a coordinated verb and a participle share the speech verb's day
+    ("The British prime minister on Sunday pledged money and said Britain would send troops.",
+     [("Keir Starmer", date(2025, 2, 9), "on Sunday")]),
+    ("Speaking in Tallinn on Wednesday, Kaja Kallas said the talks must begin.",
+     [("Kaja Kallas", date(2025, 2, 12), "on Wednesday")]),
+    # a relative clause's day belongs to its own event
+    ("Olaf Scholz, who met Macron on Monday, said on Tuesday that no soldiers would go.",
+     [("Olaf Scholz", date(2025, 2, 11), "on Tuesday")]),
+])
+def test_cue_of_the_speech_clause(text, expected):
+    assert _dates(text, THU) == expected
+
+
+def test_another_speakers_day_is_not_carried_over():
+    text = "Pete Hegseth said on Wednesday that membership was unrealistic. Mark Rutte said the door was open."
+    assert _dates(text, THU) == [("Pete Hegseth", date(2025, 2, 12), "on Wednesday"),
+                                 ("Mark Rutte", THU, None)]
+
+
+def test_the_same_meeting_carries_to_later_pronouns():
+    text = ("Mark Rutte said on Tuesday that allies must pay. Keir Starmer told the same meeting that "
+            "Britain agreed. He said that spending would rise.")
+    assert [row[1] for row in _dates(text, THU)] == [date(2025, 2, 11)] * 3
+
+
+def test_coordinated_speakers_share_the_day():
+    text = "Britain and France said on Tuesday that they were ready to send troops."
+    assert _dates(text, THU) == [("United Kingdom", date(2025, 2, 11), "on Tuesday"),
+                                 ("France", date(2025, 2, 11), "on Tuesday")]
+
+
+def test_live_blog_headings_with_times():
+    text = ("Updated 12 Feb 2025, 14:32 GMT\n\n"
+            "Mark Rutte says allies must spend more.\n\n"
+            "13 February 2025 09:10 CET\n\n"
+            "9.15am: Olaf Scholz says Germany will pay its share.")
+    assert _dates(text, THU) == [
+        ("Mark Rutte", date(2025, 2, 12), "12 Feb 2025"),
+        ("Olaf Scholz", THU, "13 February 2025"),
     ]

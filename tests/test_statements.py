@@ -139,6 +139,73 @@ CASES = [
         "NATO foreign ministers said that the door remained open.",
         [("NATO", "indirect", "NATO foreign ministers said that the door remained open.")],
         id="ministers-of-a-group"),
+    # coordinated speakers: each one said it
+    pytest.param(
+        "Britain and France said on Tuesday that they were ready to send troops.",
+        [("United Kingdom", "reported", "Britain and France said on Tuesday that they were ready to send troops."),
+         ("France", "reported", "France said on Tuesday that they were ready to send troops.")],
+        id="two-countries-coordinated"),
+    pytest.param(
+        "Emmanuel Macron and Keir Starmer told reporters that a reassurance force would go.",
+        [("Emmanuel Macron", "indirect",
+          "Emmanuel Macron and Keir Starmer told reporters that a reassurance force would go."),
+         ("Keir Starmer", "indirect", "Keir Starmer told reporters that a reassurance force would go.")],
+        id="two-leaders-coordinated"),
+    pytest.param(
+        "Several allies, including France and Germany, have said they would not contribute soldiers.",
+        [("France", "reported",
+          "Several allies, including France and Germany, have said they would not contribute soldiers."),
+         ("Germany", "reported", "Germany, have said they would not contribute soldiers.")],
+        id="members-listed-after-plural"),
+    pytest.param(
+        "Friedrich Merz, a Christian Democrat, repeated on Sunday that 2% was not enough.",
+        [("Friedrich Merz", "indirect",
+          "Friedrich Merz, a Christian Democrat, repeated on Sunday that 2% was not enough.")],
+        id="apposition-is-not-a-second-speaker"),
+    # verbs of praise, blame, demand and proposal, with what they take
+    pytest.param(
+        "Zelensky called for a clear timeline for membership.",
+        [("Volodymyr Zelenskyy", "indirect", "Zelensky called for a clear timeline for membership.")],
+        id="called-for-object"),
+    pytest.param(
+        "Berlin has objected to Kyiv's membership bid.",
+        [("Germany", "reported", "Berlin has objected to Kyiv's membership bid.")],
+        id="objected-to-object"),
+    pytest.param(
+        "Pete Hegseth accused Berlin of failing to pay its way.",
+        [("Pete Hegseth", "indirect", "Pete Hegseth accused Berlin of failing to pay its way.")],
+        id="accused-of-gerund"),
+    pytest.param(
+        "Keir Starmer hailed the deal as a turning point for European defence.",
+        [("Keir Starmer", "indirect", "Keir Starmer hailed the deal as a turning point for European defence.")],
+        id="hailed-as"),
+    pytest.param(
+        "Mark Rutte criticised the decision to rule out troops.",
+        [("Mark Rutte", "indirect", "Mark Rutte criticised the decision to rule out troops.")],
+        id="criticised-object"),
+    pytest.param(
+        "Macron floated the idea of European peacekeepers.",
+        [("Emmanuel Macron", "indirect", "Macron floated the idea of European peacekeepers.")],
+        id="floated-the-idea"),
+    pytest.param(
+        "Rutte reaffirmed that the path to membership was irreversible.",
+        [("Mark Rutte", "indirect", "Rutte reaffirmed that the path to membership was irreversible.")],
+        id="reaffirmed-that"),
+    pytest.param("Officials accused the driver of speeding.", [], id="accused-without-a-speaker"),
+    # a leader's bodies and the leader by country
+    pytest.param(
+        "Putin's government has objected to any foreign troops.",
+        [("Russia", "reported", "Putin's government has objected to any foreign troops.")],
+        id="leaders-government-is-the-country"),
+    pytest.param(
+        "The Russian leader said NATO troops would be targets.",
+        [("Vladimir Putin", "indirect", "The Russian leader said NATO troops would be targets.")],
+        id="country-leader"),
+    # live-blog entries
+    pytest.param(
+        "14.32 GMT: Pete Hegseth has told allies that membership is not realistic.",
+        [("Pete Hegseth", "indirect", "Pete Hegseth has told allies that membership is not realistic.")],
+        id="live-blog-time-stamp"),
     # negatives
     pytest.param('Critics dismissed the so-called "peace plan" as a trap.', [], id="scare-quotes-no-speaker"),
     pytest.param('The film "No Way Back" opened in Kyiv this week.', [], id="title-in-quotes"),
