@@ -249,6 +249,11 @@ def _ingest_one_input(run: _Run, ref, sources_mod, documents_mod, date_override,
         except InputError as exc:
             report.bump("docs_failed")
             run.problem(exc.origin, str(exc))
+            if item_key and item_key != ref.key:
+                # Reported once, like a file that holds no article: a feed item without text
+                # would otherwise come back as a problem on every refresh.
+                with store.write_transaction(run.db):
+                    store.mark_input_seen(run.db, item_key, raw.origin, None, report.run_id)
             continue
         run.add(doc, item_key if item_key != ref.key else None)
         usable += 1

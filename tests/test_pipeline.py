@@ -491,3 +491,20 @@ def test_two_copies_of_one_item_in_a_feed_are_both_remembered(tmp_path):
     os.utime(wire, ns=(time.time_ns(), time.time_ns() + 10**9))  # touched: the file is read again
     second = run_cli("ingest", str(wire.parent), "--db", str(db_path))
     assert "2 unchanged" in second.output and "duplicates" not in second.output, second.output
+
+
+def test_a_feed_item_without_text_is_reported_once_not_on_every_refresh(tmp_path, http_server):
+    empty_item = ("<item><title>Headline only</title><link>https://news.example.org/feed/3</link>"
+                  "<guid>feed-3</guid><description></description></item>\n</channel>")
+    url = http_server.add("/rss", body=FEED.replace("</channel>", empty_item).encode("utf-8"))
+    db_path = tmp_path / "stance.db"
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"sources:\n  - url: {url}\n", encoding="utf-8")
+
+    first = run_cli("refresh", "--config", str(config), "--db", str(db_path))
+    assert first.exit_code == 0, first.output
+    assert "refresh partial: 1 inputs, 2 new documents, 1 failed" in first.output
+    assert "feed/3" not in first.output and f"{url}#3: no article text found" in first.output
+    second = run_cli("refresh", "--config", str(config), "--db", str(db_path))
+    assert second.exit_code == 0, second.output
+    assert "refresh ok: 1 inputs, 0 new documents, 3 unchanged" in second.output
