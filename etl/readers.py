@@ -156,7 +156,7 @@ def read_jsonl(data: bytes, origin: str) -> ReadResult:
             origin=f"{origin}#{number}",
             body=body,
             fmt="jsonl",
-            published=_scalar(item.get("date", item.get("published"))),
+            published=_scalar(item.get("date")) or _scalar(item.get("published")),
             guid=_scalar(item.get("id")),
             warnings=tuple(warnings),
             **fields,

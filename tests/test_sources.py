@@ -354,3 +354,10 @@ def test_plausibility_check_survives_a_leap_day():
     leap_day = date(2028, 2, 29)
     assert _plausible(date(2028, 2, 28), "x", today=leap_day) == (date(2028, 2, 28), None)
     assert _plausible(date(2030, 1, 1), "'2030-01-01'", today=leap_day)[0] is None
+
+
+def test_jsonl_falls_back_to_published_when_date_is_null_or_blank(write):
+    path = write("wire.jsonl", '{"text": "One.", "date": null, "published": "2025-02-13"}\n'
+                               '{"text": "Two.", "date": " ", "published": "2025-02-14"}\n')
+    result = read_input(InputRef(origin=path, kind="file", fmt="jsonl"))
+    assert [a.published for a in result.articles] == ["2025-02-13", "2025-02-14"]
