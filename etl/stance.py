@@ -37,6 +37,8 @@ INTENSIFIERS = frozenset({"strongly", "fully", "firmly", "absolutely", "categori
 MODIFIER_DEPS = frozenset({"amod", "advmod", "compound", "npadvmod"})
 PREDICATIVE_PREPS = frozenset({"as", "like"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
+# The clause of an extraposed subject: "it is premature [to talk about joining]".
+EXTRAPOSED_DEPS = frozenset({"xcomp", "ccomp"})
 # "failed to pay", "fails to meet": the verb negates its infinitive complement.
 NEGATING_VERBS = frozenset({"fail", "neglect"})
 # A negated clause placed at the front ("would not fight on the front line") limits the role of
@@ -208,6 +210,8 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         if token.dep_ == "prep" and token.lower_ in PREDICATIVE_PREPS:
             break
         other = governing.get(token.i)
+        if other is None and below.dep_ in EXTRAPOSED_DEPS and token.lemma_ == "be":
+            other = _predicate_cue(token, governing)  # "it is premature to talk of joining"
         if other is None or other == cue or token.i in own or other in outer:
             continue
         if not outer and below.dep_ in MODIFIER_DEPS:
@@ -236,6 +240,26 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         modality = {"can": "cannot", "will": "will not"}.get(modality, f"{modality} not")
     return Reading(cue, sign, weight, negated, modality, outer, path=tuple(t.i for t in path),
                    subject=_subject(path), negated_at=tuple(heads))
+
+
+def _predicate_cue(verb: Token, governing: dict[int, Cue]) -> Cue | None:
+    """The cue that is the predicate of 'it is ... to/that ...' (its acomp or attr)."""
+    for child in verb.children:
+        if child.dep_ in ("acomp", "attr") and child.i in governing:
+            return governing[child.i]
+    return None
+
+
+def rhetorical(doc: Doc, reading: Reading) -> bool:
+    """True when the cue's clause is a 'why should/would...?' question: it argues the opposite."""
+    if not reading.path:
+        return False
+    top = doc[reading.path[-1]]
+    sent = top.sent
+    if not sent.text.rstrip(" \"'”’»").endswith("?"):
+        return False
+    return any(c.lower_ == "why" for c in top.children) and any(
+        c.tag_ == "MD" for c in top.children)
 
 
 def background(doc: Doc, reading: Reading) -> bool:

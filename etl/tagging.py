@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from etl.codebook_model import Codebook, Topic
 from etl.models import Statement, Tag
 from etl.stance import (Reading, background, clause_path, compose_conditions, compose_subjects,
-                         read_cue, read_topic_cue, scare_quoted, tree_distance)
+                         read_cue, read_topic_cue, rhetorical, scare_quoted, tree_distance)
 from etl.topics import GENERIC, Cue, CueMatcher, Found, Parsed, TopicFinder
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,10 @@ class Tagger:
                 reading.sign, reading.rule_name = 1, "complaint"
         # "Asked about Kyiv's bid to join, he said..." : the question is not the answer.
         readings = [r for r in readings if not _in_question(doc, r)]
+        for reading in readings:
+            if reading.sign and rhetorical(doc, reading):
+                # "Why should we send our soldiers there?" argues against it.
+                reading.sign, reading.rule_name = -reading.sign, "rhetorical-question"
         outer = {o for r in readings if not r.absorbed for o in r.outer}
         leaves = [r for r in readings if r.cue not in outer and not r.absorbed]
         # A relative or adverbial clause describes ("the path that allies promised", "before
