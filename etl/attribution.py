@@ -217,7 +217,11 @@ class SentenceRules:
 
     def objects_ok(self, verb: Token, kind: str) -> bool:
         """Whether a bare object makes this verb a statement ("opposes X" yes, "added X" no)."""
-        return kind == "reported" or verb.lemma_.lower() in self.position
+        if kind == "reported":
+            return True
+        # "praised Lloyd Austin" judges a person, not a policy; "praised the deal" is a position.
+        return verb.lemma_.lower() in self.position and not any(
+            c.dep_ == "dobj" and c.pos_ == "PROPN" for c in verb.children)
 
     def _verb_kind(self, tok: Token) -> str | None:
         """speech, reported or None, also for phrasal cues ("point out", "call for", "make clear")."""
