@@ -61,10 +61,4 @@ def cli(ctx: click.Context, verbose: int) -> None:
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != _name:
-            raise
-        continue  # not written yet
-    cli.add_command(_module.command)
+    cli.add_command(importlib.import_module(_name).command)
