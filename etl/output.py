@@ -7,9 +7,9 @@ import io
 import json
 from typing import Any, Iterable, Sequence, TextIO
 
+from db.export import neutralise
+
 FORMATS = ("table", "csv", "json")
-# A spreadsheet reads a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
@@ -22,8 +22,7 @@ def safe_cell(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise(str(value))
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str], out: TextIO) -> int:

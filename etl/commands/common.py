@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -62,3 +63,13 @@ def run_exit(report) -> None:
     click.echo(report.summary(), err=True)
     if report.failed_sources or report.status == "failed":
         raise SystemExit(1)
+
+
+def check_date(ctx, param, value: str | None) -> str | None:
+    """Click callback: a YYYY-MM-DD option value, normalised, or a usage error."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc

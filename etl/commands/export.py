@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import click
@@ -13,18 +12,9 @@ import click
 from db import export
 from db.positions import find_actors
 from db.queries_filter import GRANULARITIES, LEVELS, STANCES, ViewFilter
-from etl.commands.common import db_option, open_for_reading
+from etl.commands.common import check_date, db_option, open_for_reading
 from etl.errors import StanceError
 
-
-def check_date(ctx, param, value: str | None) -> str | None:
-    """Click callback: a YYYY-MM-DD value, normalised, or a usage error."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip()).isoformat()
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def _actor_ids(db, names: tuple[str, ...], kind: str | None = None) -> tuple[str, ...]:

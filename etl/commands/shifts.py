@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
-from etl.commands.common import db_option, open_for_reading
+from etl.commands.common import check_date, db_option, open_for_reading
 from etl.errors import StanceError
 from etl.output import FORMATS, render
 from etl.shifts import find_shifts, load_params
@@ -18,15 +17,6 @@ COLUMNS = ["actor", "actor_id", "actor_kind", "level", "topic", "from_stance", "
 TABLE_COLUMNS = ["actor", "level", "topic", "from_stance", "to_stance", "from_date", "shift_date",
                  "magnitude", "delta", "before_count", "after_count", "after_text"]
 
-
-def check_date(ctx, param, value: str | None) -> str | None:
-    """Click callback: a YYYY-MM-DD option value, normalised, or a usage error."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip()).isoformat()
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def param_options(func):
