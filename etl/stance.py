@@ -218,6 +218,9 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
             return Reading(cue, cue.polarity, BASE_WEIGHT, False, None, [other], absorbed=True)
         outer.append(other)
         sign *= other.polarity
+    if cue.polarity == 0 and any(o.polarity for o in outer):
+        # "take part in a mission under a UN mandate": the polar cue above speaks for both.
+        return Reading(cue, 0, BASE_WEIGHT, False, None, outer, absorbed=True)
     # A governing cue's own negation ("no plans") is already in its polarity.
     skip = set(own).union(*(range(o.start, o.end) for o in outer))
     heads = negation_heads(path, skip, negations)

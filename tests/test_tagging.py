@@ -215,6 +215,12 @@ CASES = [
     ("Europeans must take on more responsibility for the defence of their continent, she said.",
      None, {(BURDEN, "support")}),
     ("Kyiv can forget about joining NATO, the president told reporters.", None, {(NATO, "oppose")}),
+    ("Berlin would join a peacekeeping mission in Ukraine only under a UN mandate, the minister said.",
+     None, {(TROOPS, "support")}),
+    ("Madrid argued that 2.1% of GDP is sufficient to meet its NATO capability goals.",
+     None, {(BURDEN, "oppose")}),
+    ("Moscow will treat any NATO presence in Ukraine as a threat, the Kremlin said.",
+     None, {(TROOPS, "oppose")}),
     # --- two topics in one statement ---
     ("We will raise defence spending, but we will not send troops to Ukraine.",
      None, {(BURDEN, "support"), (TROOPS, "oppose")}),
