@@ -107,8 +107,6 @@ def _boundary(token: Token) -> bool:
         return False  # "no politician who would claim...", "any way that Russia could allow..."
     if token.dep_ in STOP_DEPS:
         return True
-    if token.dep_ == "acl" and token.tag_ == "VBN" and any(c.dep_ == "agent" for c in token.children):
-        return True  # "the gaps left by cuts": a reduced relative clause only describes
     if token.dep_ == "advcl":
         if token.head.lemma_ in COMPLEMENT_HEADS:
             return False  # "to decide when Ukraine is ready": the clause is what is decided
@@ -117,6 +115,11 @@ def _boundary(token: Token) -> bool:
     if token.dep_ == "prep" and token.lower_ in ADJUNCT_PREPS:
         return True  # "increase spending after years of cuts": the cuts are background
     return False
+
+
+def _reduced_relative(token: Token) -> bool:
+    return token.dep_ == "acl" and token.tag_ == "VBN" and any(
+        c.dep_ == "agent" for c in token.children)
 
 
 def _negative_or_any(noun: Token) -> bool:
@@ -209,6 +212,8 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
     for below, token in zip(path, path[1:]):
         if token.dep_ == "prep" and token.lower_ in PREDICATIVE_PREPS:
             break
+        if _reduced_relative(below):
+            break  # "the gaps left by cuts": describes the noun, governed by nothing above
         other = governing.get(token.i)
         if other is None and below.dep_ in EXTRAPOSED_DEPS and token.lemma_ == "be":
             other = _predicate_cue(token, governing)  # "it is premature to talk of joining"

@@ -144,11 +144,11 @@ class Tagger:
                       range(c.start, c.end)}
         for reading in readings:
             # "Germany does not pay its fair share" demands more; "we will not pay" refuses.
-            # A modal makes it a refusal or a prescription ("should not spend"), not a complaint.
+            # A modal on the negated verb makes it a refusal or a prescription ("should not spend").
             if (reading.negated and reading.sign < 0 and not self._speaker_is(statement, reading)
                     and (complaints.intersection(reading.negated_at)
                          or complaints.intersection(range(reading.cue.start, reading.cue.end)))
-                    and reading.modality in (None, "not")):
+                    and not _modal_negation(doc, reading)):
                 reading.sign, reading.rule_name = 1, "complaint"
         # "Asked about Kyiv's bid to join, he said..." : the question is not the answer.
         readings = [r for r in readings if not _in_question(doc, r)]
@@ -229,6 +229,12 @@ class Tagger:
                                  _conf(0.5, borrowed), cue.text, rule + suffix, negated, modality)
         return _Decision("neutral", 0.0, _conf(0.35, borrowed), "", "topic-only" + suffix,
                          False, None)
+
+
+def _modal_negation(doc: Doc, reading: Reading) -> bool:
+    """True when a negated verb carries a modal ('will not pay', 'should not spend'): a refusal
+    or a prescription, where 'are not paying what they should' stays a complaint."""
+    return any(c.tag_ == "MD" for i in reading.negated_at for c in doc[i].children)
 
 
 def _in_question(doc: Doc, reading: Reading) -> bool:

@@ -221,6 +221,10 @@ CASES = [
      None, {(BURDEN, "oppose")}),
     ("Moscow will treat any NATO presence in Ukraine as a threat, the Kremlin said.",
      None, {(TROOPS, "oppose")}),
+    ("There will be no combat soldiers sent to Ukraine by Britain or its allies, the minister said.",
+     None, {(TROOPS, "oppose")}),
+    ("Most allies are still not spending what they should be spending on defence, the president "
+     "complained.", None, {(BURDEN, "support")}),
     # --- two topics in one statement ---
     ("We will raise defence spending, but we will not send troops to Ukraine.",
      None, {(BURDEN, "support"), (TROOPS, "oppose")}),
