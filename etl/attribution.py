@@ -178,6 +178,7 @@ class SentenceRules:
             found.append(Attribution(subject, verb, verb.text, kind, content_of(verb),
                                      _name_before(verb) if subject.head.i != verb.i else None))
         found.extend(self._colon_label(sdoc, inside_quote))
+        found.extend(self._copular_leadin(sdoc, inside_quote))
         found.extend(self._dash_signature(sdoc, inside_quote))
         return found
 
@@ -214,6 +215,31 @@ class SentenceRules:
         """Prepositions that form a cue with this verb ("call for", "object to", "insist on")."""
         lemma = verb.lemma_.lower()
         return self._preps.get(lemma, frozenset())
+
+    @staticmethod
+    def _copular_leadin(sdoc: Doc, inside_quote):
+        """A clause then a colon then what was said, with no speech verb.
+
+        'Macron struck a defiant tone: "..."', 'The NATO chief was blunt: "..."' (the subject
+        speaks a quotation), 'Hegseth's message was clear: Europe must ...' (a message noun's
+        owner speaks the clause).
+        """
+        colon = next((t for t in sdoc if t.text == ":" and not inside_quote(t)), None)
+        if colon is None or colon.i + 2 >= len(sdoc) or colon.i > 15:
+            return
+        # The lead-in's own verb: before the colon, hung on what follows it (or the root).
+        verbs = [t for t in sdoc[:colon.i] if t.pos_ in ("VERB", "AUX") and not inside_quote(t)
+                 and (t.dep_ == "ROOT" or t.head.i > colon.i)]
+        subject = next((c for v in verbs[:1] for c in v.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return
+        content = frozenset(range(colon.i + 1, len(sdoc)))
+        if subject.lower_ in MESSAGE_NOUNS:
+            owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.pos_ in ("PROPN", "NOUN"):
+                yield Attribution(owner, None, ":", "colon", content)
+        elif inside_quote(sdoc[colon.i + 1]) and subject.pos_ in ("PROPN", "NOUN"):
+            yield Attribution(subject, None, ":", "colon", content)
 
     def objects_ok(self, verb: Token, kind: str) -> bool:
         """Whether a bare object makes this verb a statement ("opposes X" yes, "added X" no)."""
@@ -292,6 +318,8 @@ def date_blind(verb: Token | None, subject: Token) -> frozenset[int]:
     return frozenset(out)
 
 
+# Nouns for what someone said: "Hegseth's message was clear: ...".
+MESSAGE_NOUNS = frozenset("message verdict view position answer response reply warning argument point".split())
 # Words that put a clause at another time than its host: "... on Monday, after Trump said".
 TEMPORAL_SUBORDINATORS = frozenset("after before since until once following".split())
 

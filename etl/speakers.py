@@ -27,6 +27,8 @@ leaders ministers
 """.split())
 # A leader's bodies speak for the leader's country: "Orbán's government", "the Trump administration".
 GOVERNING_BODIES = frozenset("government administration cabinet ministry".split())
+# Who speaks for a person: "the prime minister's spokesman", "Macron's office".
+PERSONAL_VOICES = frozenset("spokesman spokeswoman spokesperson office aide aides".split())
 # Words that only frame a title: "the", "then-", "former" are kept out of titles.
 _DETS = frozenset("the a an then former outgoing incoming acting".split())
 PRONOUNS = {"he": "m", "she": "f", "they": None, "it": None}  # None: a group
@@ -208,10 +210,10 @@ class SpeakerResolver:
                     if speaker:
                         break
         if speaker is None:
-            speaker = self._by_title(head, core, day, ctx, text)
+            speaker = self._by_title(head, core, day, ctx, text, mentions)
         if speaker is None:
             speaker = self._by_surname(head, core, day, ctx, text)
-        if speaker is None and head.lower_ in GOVERNING_BODIES:
+        if speaker is None and (head.lower_ in GOVERNING_BODIES or head.lower_ in PERSONAL_VOICES):
             speaker = self._body_of_leader(head, day, ctx, mentions, text)
         if speaker is None:
             self.ensure_entities(head.doc)
@@ -267,9 +269,10 @@ class SpeakerResolver:
                     return group
         return None
 
-    def _by_title(self, head, core, day, ctx, text) -> Speaker | None:
+    def _by_title(self, head, core, day, ctx, text, mentions=()) -> Speaker | None:
         """Role-only mentions: "Germany's chancellor", "the Russian president", "the president"."""
-        title_words = [t for t in core if t.lower_ not in _DETS and t.dep_ not in ("poss", "case")
+        title_words = [t for t in core if t.lower_ not in _DETS
+                       and (t.dep_ not in ("poss", "case") or t.i == head.i)  # "the minister's aide"
                        and self._group_or_demonym(t.text) is None]
         title = fold(" ".join(t.text for t in title_words))
         office = self.offices.get(title)
@@ -288,6 +291,8 @@ class SpeakerResolver:
             return None
         former = any(t.lower_ in ("former", "ex") for t in core)
         group = self._modifier_group(core)
+        if group is None and any(t.dep_ == "poss" and t.lower_ in ("its", "their") for t in core):
+            group = self._antecedent_group(head, ctx, mentions)  # "Poland will not ..., its minister said"
         if group and not former:
             holders = self.codebook.holders(group, office, day)
             if len(holders) == 1:
@@ -308,13 +313,29 @@ class SpeakerResolver:
                     return self.known(key, day, text, "title")
         return None
 
+    def _antecedent_group(self, head, ctx: Context, mentions) -> str | None:
+        """The group "its"/"their" points to: the last one named before it in the sentence, else in the text."""
+        before = [target for span, kind, target in mentions if span.end <= head.i and kind in ("name", "metonym")
+                  and self._entries.get(target) is not None and self._entries[target].kind == "group"]
+        if before:
+            subjects = [target for span, kind, target in mentions if span.end <= head.i
+                        and span.root.dep_ in ("nsubj", "nsubjpass") and target in before]
+            return (subjects or before)[-1]
+        for speaker in reversed(ctx.recent):
+            if speaker.actor.kind == "group" and speaker.actor.known:
+                return speaker.actor.id
+        return None
+
     def _body_of_leader(self, head, day, ctx: Context, mentions, text: str) -> Speaker | None:
-        """"Putin's government": the country of the person in the possessive, on the day."""
+        """"Putin's government" is Putin's country; "the prime minister's spokesman" speaks for the PM."""
         for child in head.children:
-            if child.dep_ == "poss" and child.pos_ == "PROPN":
+            if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN"):
                 leader = self.resolve(child, day, ctx, mentions)
-                if leader is not None and leader.actor.kind == "person" and leader.group_id \
-                        and self._entries.get(leader.group_id):
+                if leader is None or leader.actor.kind != "person":
+                    continue
+                if head.lower_ in PERSONAL_VOICES:
+                    return replace(leader, mention=text, how="spokes")
+                if leader.group_id and self._entries.get(leader.group_id):
                     return self.known(leader.group_id, day, text, "spokes")
         return None
 

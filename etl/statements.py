@@ -173,6 +173,7 @@ class _DocState:
     last_day: tuple[date, str] | None = None  # for "on the same day"
     default_cue: str | None = None  # why the default date is what it is, when not the publication date
     section: tuple[date, str, int] | None = None  # day, cue, sentence of a live-blog date heading
+    subject_at: dict[int, Speaker] = field(default_factory=dict)  # sentence -> subject of a non-statement
 
     def dated(self, actor_id: str, sent: Sentence, cue: DateCue, index: int, spoke: bool = False) -> None:
         """Remember that the actor did something on the cue's day, in this paragraph's scene."""
@@ -378,9 +379,9 @@ class StatementExtractor:
                                                       "direct", "colon_leadin", state)
                 return _Found(None, speaker)  # type: ignore[arg-type]
             return None
-        if att.kind == "colon":  # 'Rutte: "..."' or '"..." — Rutte'
+        if att.kind == "colon":  # 'Rutte: "..."', '"..." — Rutte', 'Rutte's message was clear: ...'
             direct = [q for q in own_quotes if not q.start <= base + att.subject.idx < q.end]
-            qtype = "direct"
+            qtype = "direct" if direct else "indirect"
         elif att.kind == "according_to":
             qtype = "according_to"
         elif direct:
@@ -492,6 +493,7 @@ class StatementExtractor:
             if speaker is None:
                 return
             state.ctx.note(speaker)
+            state.subject_at[index] = speaker
             dated = next((c for c in cues if c.day), None)
             if dated is not None:
                 state.dated(speaker.actor.id, sent, dated, index)
@@ -524,8 +526,40 @@ class StatementExtractor:
         if speaker is None or not speaker.actor.known and speaker.actor.kind == "group":
             return
         state.ctx.note(speaker, salient=salient)
+        if salient:
+            state.subject_at[index] = speaker
 
     # --- quotations without their own attribution ---------------------------------------
+
+    @staticmethod
+    def _only_quote(text: str, sent: Sentence) -> bool:
+        """True when the sentence is nothing but a quotation (and closing punctuation)."""
+        if len(sent.quotes) != 1:
+            return False
+        q = sent.quotes[0]
+        return q.start <= sent.span.start and not text[q.end:sent.span.end].strip(" .,!?")
+
+    def _after_subject(self, document: Document, sents: list[Sentence], index: int, speaker: Speaker,
+                       state: _DocState) -> None:
+        """A quotation standing alone right after a sentence about a person is that person's."""
+        if speaker.actor.kind != "person":
+            return
+        sent = sents[index]
+        day, cue = document.published, state.default_cue
+        if speaker.actor.id in state.dates and state.dates[speaker.actor.id][2] == index - 1:
+            day, cue = state.dates[speaker.actor.id][:2]
+        start, end = sent.span.start, sent.span.end
+        statement = Statement(
+            doc_id=document.id, start=start, end=end, text=document.text[start:end],
+            actor_id=speaker.actor.id, actor_name=speaker.actor.name, actor_kind=speaker.actor.kind,
+            group_id=speaker.group_id, mention=speaker.mention, cue="quote", quote_type="direct",
+            date=day, date_cue=cue, confidence=round(BASE_CONFIDENCE["direct"] * speaker.confidence * 0.8, 3),
+            rule="quote_after_subject", needs_review=not speaker.actor.known,
+        )
+        found = _Found(statement, speaker)
+        state.found[index] = [found]
+        for q in sent.quotes:
+            state.quote_owner.setdefault(q.start, found)
 
     def _quote_only(self, document: Document, sents: list[Sentence], index: int, state: _DocState) -> None:
         sent = sents[index]
@@ -546,6 +580,11 @@ class StatementExtractor:
             elif sent.para - 1 in state.leadin and mostly_quote and index > 0 \
                     and sents[index - 1].para == sent.para - 1:
                 owner, rule, factor = state.leadin[sent.para - 1], "colon_leadin", 0.9
+            elif self._only_quote(document.text, sent) and index - 1 in state.subject_at \
+                    and sents[index - 1].para == sent.para:
+                # 'Rutte was blunt. "We will not ..."': the person just described speaks.
+                self._after_subject(document, sents, index, state.subject_at[index - 1], state)
+                return
         if owner is None or owner.statement is None:
             return
         base = owner.statement

@@ -201,6 +201,26 @@ CASES = [
         "The Russian leader said NATO troops would be targets.",
         [("Vladimir Putin", "indirect", "The Russian leader said NATO troops would be targets.")],
         id="country-leader"),
+    pytest.param(
+        "Keir Starmer met Macron. The prime minister's official spokesman said Britain would lead.",
+        [("Keir Starmer", "indirect", "The prime minister's official spokesman said Britain would lead.")],
+        id="spokesman-of-a-titled-person"),
+    # no speech verb: a lead-in with a colon, a quotation after a sentence about its speaker
+    pytest.param(
+        'Macron struck a defiant tone: "Nothing can be ruled out."',
+        [("Emmanuel Macron", "direct", 'Macron struck a defiant tone: "Nothing can be ruled out."')],
+        id="copular-colon-quote"),
+    pytest.param(
+        "Pete Hegseth's message was clear: Europe must take charge of its own security.",
+        [("Pete Hegseth", "indirect", "Pete Hegseth's message was clear: Europe must take charge of its own security.")],
+        id="message-noun-colon"),
+    pytest.param(
+        'Mark Rutte was blunt. "We will not rule anything out."',
+        [("Mark Rutte", "direct", '"We will not rule anything out."')],
+        id="quote-after-a-sentence-about-its-speaker"),
+    pytest.param('Mark Rutte arrived in Kyiv. "Peace now," read a banner.', [], id="banner-after-a-person"),
+    pytest.param('Mark Rutte arrived in Kyiv.\n\n"We will not rule anything out."', [],
+                 id="quote-in-a-new-paragraph-stays-unattributed"),
     # live-blog entries
     pytest.param(
         "14.32 GMT: Pete Hegseth has told allies that membership is not realistic.",
@@ -327,3 +347,9 @@ def test_one_paragraph_per_line_text(extractor):
     got = found(extractor, text)
     # the last line is a paragraph of its own: a quote with no speaker, not Rutte's
     assert [g[2] for g in got] == ["Mark Rutte said the door was open.", "\"It stays open,\" he added."]
+
+
+def test_its_minister_is_the_minister_of_the_group_just_named(extractor):
+    text = "Estonia will not send troops to Ukraine, its prime minister said."
+    statements, _ = run(extractor, text, date(2023, 3, 1))
+    assert [(s.actor_name, s.quote_type) for s in statements] == [("Kaja Kallas", "indirect")]
