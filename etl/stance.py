@@ -39,8 +39,8 @@ PREDICATIVE_PREPS = frozenset({"as", "like"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 # The clause of an extraposed subject: "it is premature [to talk about joining]".
 EXTRAPOSED_DEPS = frozenset({"xcomp", "ccomp"})
-# "failed to pay", "fails to meet": the verb negates its infinitive complement.
-NEGATING_VERBS = frozenset({"fail", "neglect"})
+# "failed to pay", "declined to rule out": the verb negates its infinitive complement.
+NEGATING_VERBS = frozenset({"fail", "neglect", "decline"})
 # A negated clause placed at the front ("would not fight on the front line") limits the role of
 # a force, it does not refuse the force itself.
 FRONT_WORDS = frozenset({"front", "frontline", "front-line", "frontlines", "contact"})
@@ -137,7 +137,8 @@ def negation_heads(path: list[Token], own: range | set[int],
             heads.append(token.i)  # "without sending troops"
         if k and token.lower_ in NEG_SUBJECTS:
             heads.append(token.i)  # "nothing that would close the road"
-        if k and token.lemma_ in NEGATING_VERBS and path[k - 1].dep_ == "xcomp":
+        if k and token.lemma_ in NEGATING_VERBS and path[k - 1].dep_ == "xcomp" \
+                and token.i not in own:
             heads.append(token.i)
         for child in token.children:
             if child.i in own or child.i in on_path:

@@ -225,6 +225,16 @@ CASES = [
      None, {(TROOPS, "oppose")}),
     ("Most allies are still not spending what they should be spending on defence, the president "
      "complained.", None, {(BURDEN, "support")}),
+    ("The Canadian premier declined to rule out sending soldiers to Ukraine after a truce.",
+     None, {(TROOPS, "support")}),
+    ("The Italian premier poured cold water on the idea of posting European troops in Ukraine.",
+     None, {(TROOPS, "oppose")}),
+    ("Lisbon says it will struggle to reach 2% of GDP on defence before the end of the decade.",
+     None, {(BURDEN, "oppose")}),
+    ("Moscow would treat Kyiv's accession to NATO as a declaration of war, the former president said.",
+     None, {(NATO, "oppose")}),
+    ("Berlin insists it is already pulling its weight in the alliance's defence.",
+     None, {(BURDEN, "oppose")}),
     # --- two topics in one statement ---
     ("We will raise defence spending, but we will not send troops to Ukraine.",
      None, {(BURDEN, "support"), (TROOPS, "oppose")}),
