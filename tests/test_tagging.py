@@ -235,6 +235,11 @@ CASES = [
      None, {(NATO, "oppose")}),
     ("Berlin insists it is already pulling its weight in the alliance's defence.",
      None, {(BURDEN, "oppose")}),
+    ("Kyiv will never be part of the alliance, the Russian envoy said.", None, {(NATO, "oppose")}),
+    ("Bringing Ukraine into NATO would strengthen the whole alliance, the Finnish president said.",
+     None, {(NATO, "support")}),
+    ("A neutral Ukraine is the only path to a lasting settlement, the Kremlin said.",
+     None, {(NATO, "oppose")}),
     # --- two topics in one statement ---
     ("We will raise defence spending, but we will not send troops to Ukraine.",
      None, {(BURDEN, "support"), (TROOPS, "oppose")}),
