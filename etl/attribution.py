@@ -125,14 +125,14 @@ def form_pattern(lemma: str) -> str:
     """A regex for the inflected forms of a verb lemma (or phrase: "rule out", "call for")."""
     words = lemma.lower().split()
     head = words[0]
-    stems = {re.escape(head)}
+    # inflections only ("warns", "warned", "warning", "slammed"), not "statement" or "reasonable"
+    forms = [re.escape(head) + r"(?:s|es|d|ed|ing|[a-z](?:ed|ing))?"]
     if head.endswith("e"):
-        stems.add(re.escape(head[:-1]))  # argue -> argued, arguing
+        forms.append(re.escape(head[:-1]) + "ing")  # argue -> arguing (but "note" never as "not")
     if head.endswith("y"):
-        stems.add(re.escape(head[:-1]) + "i")  # deny -> denied
-    forms = "|".join(sorted(stems)) + r")\w*"
-    irregular = "|".join(IRREGULAR.get(head, ()))
-    pattern = rf"(?:(?:{forms}{'|' + irregular if irregular else ''})"
+        forms.append(re.escape(head[:-1]) + "i(?:ed|es)")  # deny -> denied, denies
+    forms += IRREGULAR.get(head, ())
+    pattern = "(?:" + "|".join(forms) + ")"
     return pattern + "".join(rf"\s+{re.escape(w)}" for w in words[1:])
 
 
