@@ -164,7 +164,10 @@ class SentenceRules:
         found = list(self._according(sdoc, inside_quote))
         verbs = []
         for tok in sdoc:
-            if tok.pos_ not in ("VERB", "AUX") or inside_quote(tok):
+            # a root with a subject is a verb even when tagged a noun ('the declaration states')
+            is_verb = tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT" and any(
+                c.dep_ == "nsubj" for c in tok.children)
+            if not is_verb or inside_quote(tok):
                 continue
             kind = self._verb_kind(tok)
             if kind is None:

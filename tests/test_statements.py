@@ -253,7 +253,6 @@ CASES = [
     pytest.param(
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
-        marks=pytest.mark.xfail(reason="a body named only as the subject of a meeting is not yet a speaker"),
         id="document-of-the-last-group"),
     pytest.param(
         "Asked about troops, the Estonian leader was blunt: no one should rule it out.",
