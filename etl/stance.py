@@ -39,6 +39,7 @@ PREDICATIVE_PREPS = frozenset({"as", "like"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 # The clause of an extraposed subject: "it is premature [to talk about joining]".
 EXTRAPOSED_DEPS = frozenset({"xcomp", "ccomp"})
+EVALUATION_VERBS = frozenset({"call", "describe", "brand", "label", "dub", "deem", "term"})
 # "failed to pay", "declined to rule out": the verb negates its infinitive complement.
 NEGATING_VERBS = frozenset({"fail", "neglect", "decline"})
 # A negated clause placed at the front ("would not fight on the front line") limits the role of
@@ -68,6 +69,7 @@ class Reading:
     subject: Token | None = None  # the subject of the cue's clause, if any
     negated_at: tuple[int, ...] = ()  # tokens carrying the negations counted
     rule_name: str | None = None  # set when a later rule overrides the cue's own reading
+    judges: Cue | None = None  # the cue this one modifies with the opposite polarity
 
     @property
     def rule(self) -> str:
@@ -221,6 +223,10 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         if other is None or other == cue or token.i in own or other in outer:
             continue
         if not outer and below.dep_ in MODIFIER_DEPS:
+            if cue.polarity * other.polarity < 0:
+                # "an unrealistic goal": the modifier judges its noun and speaks for both.
+                return Reading(cue, cue.polarity, BASE_WEIGHT, False, None,
+                               path=tuple(t.i for t in path), judges=other)
             return Reading(cue, cue.polarity, BASE_WEIGHT, False, None, [other], absorbed=True)
         outer.append(other)
         sign *= other.polarity
@@ -301,6 +307,31 @@ def compose_conditions(doc: Doc, readings: list[Reading]) -> None:
                 continue
             cond.sign *= main.sign_before_negation() if main.cue.polarity else 0
             cond.outer.append(main.cue)
+
+
+def compose_evaluations(doc: Doc, readings: list[Reading]) -> None:
+    """'called X Y', 'described X as Y': the evaluation Y, said after X, takes X's polarity.
+
+    "called the 5% target an arbitrary priority": support x oppose = oppose. The parse of these
+    clauses varies, so the rule goes by order: the later cue under the same verb judges the
+    earlier one.
+    """
+    for verb in {doc[i] for r in readings for i in r.path
+                 if doc[i].lemma_ in EVALUATION_VERBS and doc[i].pos_ == "VERB"}:
+        under = sorted((r for r in readings if verb.i in r.path and not r.absorbed
+                        and r.cue.start > verb.i), key=lambda r: r.cue.start)
+        # "a necessary response to a more dangerous world": a prepositional phrase is no verdict
+        under = under[:1] + [r for r in under[1:] if not any(
+            doc[i].dep_ == "prep" for i in r.path[:r.path.index(verb.i)])]
+        if len(under) < 2:
+            continue
+        thing, verdict = under[0], under[-1]
+        if thing.cue.polarity * verdict.cue.polarity < 0 and verdict.cue not in thing.outer \
+                and thing.cue not in verdict.outer:
+            sign = verdict.sign_before_negation()
+            thing.sign = (thing.cue.polarity or 1) * sign
+            thing.outer.append(verdict.cue)
+            thing.rule_name = "evaluated"
 
 
 def compose_subjects(doc: Doc, readings: list[Reading]) -> None:

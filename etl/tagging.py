@@ -17,7 +17,8 @@ from spacy.tokens import Doc
 
 from etl.codebook_model import Codebook, Topic
 from etl.models import Statement, Tag
-from etl.stance import (Reading, background, clause_path, compose_conditions, compose_subjects,
+from etl.stance import (Reading, background, clause_path, compose_conditions, compose_evaluations,
+                         compose_subjects,
                          read_cue, read_topic_cue, rhetorical, scare_quoted, tree_distance)
 from etl.topics import GENERIC, Cue, CueMatcher, Found, Parsed, TopicFinder
 
@@ -138,7 +139,12 @@ class Tagger:
         usable = [c for c in stance_cues if not scare_quoted(doc, c)]
         governing = {i: c for c in usable for i in range(c.start, c.end)}
         readings = [read_cue(doc, c, governing, lo, hi, self.negations) for c in usable]
+        judged = {r.judges for r in readings if r.judges is not None}
+        for reading in readings:
+            if reading.cue in judged:
+                reading.absorbed = True
         compose_subjects(doc, readings)
+        compose_evaluations(doc, readings)
         compose_conditions(doc, readings)
         complaints = {i for c in self._all_cues(topic.id, "complaint", lo, hi) for i in
                       range(c.start, c.end)}

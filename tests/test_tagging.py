@@ -240,6 +240,12 @@ CASES = [
      None, {(NATO, "support")}),
     ("A neutral Ukraine is the only path to a lasting settlement, the Kremlin said.",
      None, {(NATO, "oppose")}),
+    ("The defence minister called NATO's open door for Kyiv a reckless provocation.",
+     None, {(NATO, "oppose")}),
+    ("The finance minister branded the 3.5% defence spending target an arbitrary priority.",
+     None, {(BURDEN, "oppose")}),
+    ("Membership of NATO for Kyiv is an unrealistic objective, the US envoy said.",
+     None, {(NATO, "oppose")}),
     # --- two topics in one statement ---
     ("We will raise defence spending, but we will not send troops to Ukraine.",
      None, {(BURDEN, "support"), (TROOPS, "oppose")}),
