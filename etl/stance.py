@@ -222,6 +222,10 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
             other = _predicate_cue(token, governing)  # "it is premature to talk of joining"
         if other is None or other == cue or token.i in own or other in outer:
             continue
+        if other.polarity == 0 and any(c.dep_ == "auxpass" for c in token.children):
+            continue  # "will be considered occupiers": regarded as, not deliberated
+        if below.dep_ == "conj":
+            continue  # "invaders and occupiers": coordinated cues agree, neither governs
         if not outer and below.dep_ in MODIFIER_DEPS:
             if cue.polarity * other.polarity < 0:
                 # "an unrealistic goal": the modifier judges its noun and speaks for both.

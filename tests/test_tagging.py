@@ -246,6 +246,12 @@ CASES = [
      None, {(BURDEN, "oppose")}),
     ("Membership of NATO for Kyiv is an unrealistic objective, the US envoy said.",
      None, {(NATO, "oppose")}),
+    ("Western soldiers in Ukraine would be regarded as invaders and considered occupiers, the "
+     "Kremlin spokesman said.", None, {(TROOPS, "oppose")}),
+    ("Spanish troops would go to Ukraine only under a UN flag, the foreign minister said.",
+     None, {(TROOPS, "support")}),
+    ("Canadian soldiers could help police a ceasefire in Ukraine, the prime minister said.",
+     None, {(TROOPS, "support")}),
     # --- two topics in one statement ---
     ("We will raise defence spending, but we will not send troops to Ukraine.",
      None, {(BURDEN, "support"), (TROOPS, "oppose")}),
