@@ -56,6 +56,19 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def agent_of(verb: Token) -> Token | None:
+    """The speaker of a passive report: "the idea was rejected by Berlin" -> Berlin.
+
+    Not for "was quoted by RIA Novosti as saying": there the agency only relays the speaker.
+    """
+    if verb.lemma_.lower() == "quote":
+        return None
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
 def content_of(verb: Token) -> frozenset[int]:
     """Token indices of the verb's clausal and object complements."""
     out: set[int] = set()
@@ -85,8 +98,8 @@ def has_content(verb: Token, objects_ok: bool = True, preps: frozenset[str] = fr
             return True  # "called for a timeline"; "accused Berlin of failing to pay"
         if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == verb.i + 2:
             return True  # "ruled out sending troops"
-        if c.dep_ == "dobj" and objects_ok:
-            return True
+        if objects_ok and (c.dep_ == "dobj" or c.dep_ == "nsubjpass" and agent_of(verb) is not None):
+            return True  # "rejected the plan", "the plan was rejected by Berlin"
     # "told the same breakfast that ...": the parser hung the that-clause on a noun, but it was said.
     return any(t.lower_ == "that" and t.head.i > verb.i
                and (t.dep_ == "mark" or (t.head.dep_ == "relcl" and t.dep_ != "nsubj"))
@@ -172,13 +185,16 @@ class SentenceRules:
             kind = self._verb_kind(tok)
             if kind is None:
                 continue
-            subject = subject_of(tok)
+            subject = agent_of(tok) or subject_of(tok)
             if subject is None or inside_quote(subject):
                 continue
             verbs.append((sum(1 for _ in tok.ancestors), tok.i, tok, subject, kind))
         verbs.sort(key=lambda v: (v[0], v[1]))
         for _, _, verb, subject, kind in verbs:
-            found.append(Attribution(subject, verb, verb.text, kind, content_of(verb),
+            content = content_of(verb)
+            if subject.dep_ == "pobj":  # passive: what was rejected is the subject's phrase
+                content |= {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
+            found.append(Attribution(subject, verb, verb.text, kind, frozenset(content),
                                      _name_before(verb) if subject.head.i != verb.i else None))
         found.extend(self._colon_label(sdoc, inside_quote))
         found.extend(self._copular_leadin(sdoc, inside_quote))

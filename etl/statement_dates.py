@@ -31,7 +31,7 @@ _CUE = re.compile(
     rf"\b(?:"
     rf"(?P<last>[Ll]ast|[Tt]his\s+past)\s+(?P<wdl>{_WD})"
     rf"|(?:[Aa]t|[Dd]uring)\s+(?P<wdp>{_WD})['’]s(?=\s)"  # "at Tuesday's summit"
-    rf"|(?:[Oo]n\s+)?(?P<wd>{_WD})(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|(?<![Nn]ext\s)(?<![Cc]oming\s)(?:[Oo]n\s+)?(?P<wd>{_WD})(?:\s+(?:morning|afternoon|evening|night))?"
     rf"(?:,?\s*\(?(?:{_explicit('a')})\)?)?"
     rf"|(?:[Oo]n\s+)?{_explicit('b')}"
     rf"|(?P<yesterday>[Yy]esterday|[Ll]ast\s+night)"

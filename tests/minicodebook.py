@@ -8,7 +8,7 @@ from etl.codebook_model import ActorEntry, Codebook, Office, OfficePhrase, Role,
 
 SPEECH = ("say", "tell", "add", "warn", "insist", "argue", "write", "post", "declare", "announce",
           "urge", "stress", "call", "describe", "reject", "claim", "note", "quote", "hail", "accuse",
-          "praise", "criticise", "reaffirm", "hint", "repeat", "float", "slam", "state")
+          "praise", "criticise", "reaffirm", "hint", "repeat", "float", "slam", "state", "dismiss")
 REPORTED = ("demand", "want", "oppose", "refuse", "seek", "insist", "back", "reject", "call for",
             "object to", "lobby for", "praise", "criticise", "hail", "float", "slam")
 

@@ -65,6 +65,7 @@ def test_weekday_on_or_before_every_day_of_a_week():
 
 def test_no_cue_words():
     assert find_cues("The Tuesday's meeting may 10 times", THU) == []
+    assert find_cues("They meet next Tuesday or this coming Friday.", THU) == []
     assert find_cues("They met in March.", THU) == []
 
 

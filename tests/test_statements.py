@@ -221,6 +221,16 @@ CASES = [
     pytest.param('Mark Rutte arrived in Kyiv. "Peace now," read a banner.', [], id="banner-after-a-person"),
     pytest.param('Mark Rutte arrived in Kyiv.\n\n"We will not rule anything out."', [],
                  id="quote-in-a-new-paragraph-stays-unattributed"),
+    # passive reports name their speaker in the by-phrase
+    pytest.param(
+        "Kyiv's bid was dismissed by Pete Hegseth as unrealistic.",
+        [("Pete Hegseth", "indirect", "Kyiv's bid was dismissed by Pete Hegseth as unrealistic.")],
+        id="passive-by-agent"),
+    pytest.param(
+        "The idea of sending troops was rejected by Berlin.",
+        [("Germany", "reported", "The idea of sending troops was rejected by Berlin.")],
+        id="passive-by-metonym"),
+    pytest.param("The plan was announced by the ministry.", [], id="passive-announcement-is-no-position"),
     # live-blog entries
     pytest.param(
         "14.32 GMT: Pete Hegseth has told allies that membership is not realistic.",
