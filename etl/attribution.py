@@ -77,6 +77,8 @@ def content_of(verb: Token) -> frozenset[int]:
             out.update(t.i for t in child.subtree)
         elif child.dep_ == "prep" and any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in child.children):
             out.update(t.i for t in child.subtree)  # "accused Berlin of failing to pay"
+        elif child.dep_ == "acomp":
+            out.update(t.i for g in child.children if g.dep_ != "advmod" for t in g.subtree)
     return frozenset(out)
 
 
@@ -100,6 +102,10 @@ def has_content(verb: Token, objects_ok: bool = True, preps: frozenset[str] = fr
             return True  # "ruled out sending troops"
         if objects_ok and (c.dep_ == "dobj" or c.dep_ == "nsubjpass" and agent_of(verb) is not None):
             return True  # "rejected the plan", "the plan was rejected by Berlin"
+        if c.dep_ == "acomp" and c.i == verb.i + 1 and any(
+                g.dep_ in CLAUSE_DEPS or g.dep_ == "prep" and any(h.dep_ in ("pobj", "pcomp") for h in g.children)
+                for g in c.children):
+            return True  # a position adjective with what it is about: "remains opposed to membership"
     # "told the same breakfast that ...": the parser hung the that-clause on a noun, but it was said.
     return any(t.lower_ == "that" and t.head.i > verb.i
                and (t.dep_ == "mark" or (t.head.dep_ == "relcl" and t.dep_ != "nsubj"))
@@ -131,6 +137,7 @@ IRREGULAR = {
     "give": ("gave", "given"), "take": ("took", "taken"), "bring": ("brought",), "mean": ("meant",),
     "know": ("knew", "known"), "choose": ("chose", "chosen"), "read": ("read",), "put": ("put",),
     "lay": ("laid",), "rule": ("ruled",), "feel": ("felt",), "do": ("did", "done"),
+    "be": ("is", "are", "was", "were", "been", "being", "am"), "see": ("saw", "seen"),
 }
 
 
@@ -277,7 +284,7 @@ class SentenceRules:
         if lemma == "read" and any(c.dep_ == "nsubj" and c.lower_ in DOCUMENT_NOUNS for c in tok.children):
             return "speech"  # "the declaration reads"
         for child in tok.children:
-            if child.dep_ in ("prt", "acomp", "prep") and child.i == tok.i + 1:
+            if child.dep_ in ("prt", "acomp", "prep", "ccomp", "oprd") and child.i == tok.i + 1:
                 keys.insert(0, f"{lemma} {child.lower_}")
         for key in keys:
             if key in self.speech:

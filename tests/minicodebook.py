@@ -8,9 +8,11 @@ from etl.codebook_model import ActorEntry, Codebook, Office, OfficePhrase, Role,
 
 SPEECH = ("say", "tell", "add", "warn", "insist", "argue", "write", "post", "declare", "announce",
           "urge", "stress", "call", "describe", "reject", "claim", "note", "quote", "hail", "accuse",
-          "praise", "criticise", "reaffirm", "hint", "repeat", "float", "slam", "state", "dismiss")
+          "praise", "criticise", "reaffirm", "hint", "repeat", "float", "slam", "state", "dismiss", "believe", "see",
+          "make clear")
 REPORTED = ("demand", "want", "oppose", "refuse", "seek", "insist", "back", "reject", "call for",
-            "object to", "lobby for", "praise", "criticise", "hail", "float", "slam")
+            "object to", "lobby for", "praise", "criticise", "hail", "float", "slam", "be opposed",
+            "remain opposed", "be against", "be adamant", "be ready", "be reluctant")
 
 
 def _group(gid, name, metonyms=(), adjectives=(), aliases=()):

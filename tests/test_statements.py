@@ -221,6 +221,33 @@ CASES = [
     pytest.param('Mark Rutte arrived in Kyiv. "Peace now," read a banner.', [], id="banner-after-a-person"),
     pytest.param('Mark Rutte arrived in Kyiv.\n\n"We will not rule anything out."', [],
                  id="quote-in-a-new-paragraph-stays-unattributed"),
+    # beliefs, views and positions stated with a copula
+    pytest.param(
+        "Pete Hegseth does not believe membership is realistic.",
+        [("Pete Hegseth", "indirect", "Pete Hegseth does not believe membership is realistic.")],
+        id="believe-that"),
+    pytest.param(
+        "Berlin sees the 5% target as unrealistic.",
+        [("Germany", "reported", "Berlin sees the 5% target as unrealistic.")],
+        id="sees-as"),
+    pytest.param("Berlin saw a rise in spending last year.", [], id="see-without-as-is-no-view"),
+    pytest.param(
+        "Keir Starmer has made clear that Europe must pay.",
+        [("Keir Starmer", "indirect", "Keir Starmer has made clear that Europe must pay.")],
+        id="made-clear-that"),
+    pytest.param(
+        "Moscow remains opposed to Kyiv's membership.",
+        [("Russia", "reported", "Moscow remains opposed to Kyiv's membership.")],
+        id="remains-opposed-to"),
+    pytest.param(
+        "Olaf Scholz has been adamant that no German troops will be sent.",
+        [("Olaf Scholz", "indirect", "Olaf Scholz has been adamant that no German troops will be sent.")],
+        id="adamant-that"),
+    pytest.param(
+        "Keir Starmer is ready to send British troops.",
+        [("Keir Starmer", "indirect", "Keir Starmer is ready to send British troops.")],
+        id="ready-to"),
+    pytest.param("Keir Starmer is ready.", [], id="ready-without-what"),
     # passive reports name their speaker in the by-phrase
     pytest.param(
         "Kyiv's bid was dismissed by Pete Hegseth as unrealistic.",
