@@ -215,7 +215,7 @@ class SpeakerResolver:
             speaker = self._by_surname(head, core, day, ctx, text)
         if speaker is None and (head.lower_ in GOVERNING_BODIES or head.lower_ in PERSONAL_VOICES):
             speaker = self._body_of_leader(head, day, ctx, mentions, text)
-        if speaker is None:
+        if speaker is None and head.text[:1].isupper():  # a lower-case head names no one new
             self.ensure_entities(head.doc)
             speaker = self._unknown(head, core, day, text)
         return speaker
