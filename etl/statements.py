@@ -580,6 +580,12 @@ class StatementExtractor:
             elif sent.para - 1 in state.leadin and mostly_quote and index > 0 \
                     and sents[index - 1].para == sent.para - 1:
                 owner, rule, factor = state.leadin[sent.para - 1], "colon_leadin", 0.9
+            elif prev and sents[index - 1].para == sent.para - 1 and self._only_quote(document.text, sent) \
+                    and (index + 1 == len(sents) or sents[index + 1].para != sent.para
+                         or self._only_quote(document.text, sents[index + 1])):
+                # A paragraph that is only a quotation, right after a paragraph ending in a
+                # statement, goes on in the voice of that statement's speaker.
+                owner, rule, factor = prev, "quote_next_paragraph", 0.8
             elif self._only_quote(document.text, sent) and index - 1 in state.subject_at \
                     and sents[index - 1].para == sent.para:
                 # 'Rutte was blunt. "We will not ..."': the person just described speaks.

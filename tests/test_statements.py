@@ -219,6 +219,16 @@ CASES = [
         [("Mark Rutte", "direct", '"We will not rule anything out."')],
         id="quote-after-a-sentence-about-its-speaker"),
     pytest.param('Mark Rutte arrived in Kyiv. "Peace now," read a banner.', [], id="banner-after-a-person"),
+    pytest.param(
+        'Mark Rutte said the door was open.\n\n"Nobody will close it. Not now, not later."',
+        [("Mark Rutte", "indirect", "Mark Rutte said the door was open."),
+         ("Mark Rutte", "direct", '"Nobody will close it.'),
+         ("Mark Rutte", "direct", 'Not now, not later."')],
+        id="quote-paragraph-after-a-statement"),
+    pytest.param(
+        'Mark Rutte said the door was open.\n\n"Nobody will close it," a banner read.',
+        [("Mark Rutte", "indirect", "Mark Rutte said the door was open.")],
+        id="quote-paragraph-with-its-own-source"),
     pytest.param('Mark Rutte arrived in Kyiv.\n\n"We will not rule anything out."', [],
                  id="quote-in-a-new-paragraph-stays-unattributed"),
     # beliefs, views and positions stated with a copula
