@@ -201,7 +201,7 @@ class SentenceRules:
             content = content_of(verb)
             if subject.dep_ == "pobj":  # passive: what was rejected is the subject's phrase
                 content |= {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
-            found.append(Attribution(subject, verb, verb.text, kind, frozenset(content),
+            found.append(Attribution(subject, verb, self._cue_text(verb), kind, frozenset(content),
                                      _name_before(verb) if subject.head.i != verb.i else None))
         found.extend(self._colon_label(sdoc, inside_quote))
         found.extend(self._copular_leadin(sdoc, inside_quote))
@@ -274,6 +274,15 @@ class SentenceRules:
         # "praised Lloyd Austin" judges a person, not a policy; "praised the deal" is a position.
         return verb.lemma_.lower() in self.position and not any(
             c.dep_ == "dobj" and c.pos_ == "PROPN" for c in verb.children)
+
+    def _cue_text(self, verb: Token) -> str:
+        """The cue as written: the verb, with its particle or adjective when they make the cue."""
+        doc = verb.doc
+        if verb.i + 1 < len(doc) and doc[verb.i + 1].head.i == verb.i:
+            key = f"{verb.lemma_.lower()} {doc[verb.i + 1].lower_}"
+            if key in self.speech or key in self.reported:
+                return f"{verb.text} {doc[verb.i + 1].text}"  # "is opposed", "called for"
+        return verb.text
 
     def _verb_kind(self, tok: Token) -> str | None:
         """speech, reported or None, also for phrasal cues ("point out", "call for", "make clear")."""
