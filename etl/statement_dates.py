@@ -38,6 +38,7 @@ _CUE = re.compile(
     rf"|(?P<today>(?:[Ee]arlier|[Ll]ater)\s+today|[Tt]oday|[Tt]his\s+(?:morning|afternoon|evening)|tonight)"
     rf"|(?P<lastweek>[Ll]ast\s+week)"
     rf"|(?P<ago>a|one|two|three|four|five|six|\d)\s+days?\s+ago"
+    rf"|(?P<earlier>(?:[Aa]|[Oo]ne|[Tt]wo|[Tt]hree)\s+days?\s+(?:earlier|before)|[Tt]he\s+(?:previous|preceding)\s+day|[Tt]he\s+day\s+before(?![ \t]+\w))"
     rf")(?!\w|['’]s\b)",
 )
 
@@ -112,12 +113,29 @@ def _cue_day(match: re.Match, published: date | None) -> date | None:
         return published
     if match.group("lastweek"):
         return published - timedelta(days=7)
+    if match.group("earlier"):
+        return published - timedelta(days=days_before(match.group("earlier")))
     if match.group("ago"):
         word = match.group("ago").lower()
         count = int(word) if word.isdigit() else ("one", "two", "three", "four", "five", "six").index(
             "one" if word == "a" else word) + 1
         return published - timedelta(days=count)
     return None
+
+
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
+
+
+def days_before(text: str) -> int:
+    """How many days back "a day earlier", "two days before", "the previous day" point."""
+    word = text.split()[0].lower()
+    return _COUNTS.get(word, 1)
+
+
+def is_relative(cue_text: str) -> bool:
+    """True for cues counted back from the event last told ("a day earlier", "the day before")."""
+    return re.search(r"\b(?:earlier|before|previous)\b", cue_text, re.I) is not None and \
+        re.search(r"\btoday\b", cue_text, re.I) is None
 
 
 def find_cues(text: str, published: date | None, start: int = 0, end: int | None = None) -> list[DateCue]:

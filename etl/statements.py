@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,7 +17,8 @@ from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
 from etl.speakers import Context, Speaker, SpeakerResolver
-from etl.statement_dates import DateCue, find_cues, latest_full_date, same_occasion
+from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
+                                 same_occasion)
 
 log = logging.getLogger(__name__)
 
@@ -440,6 +441,9 @@ class StatementExtractor:
 
     def _date(self, document, index, sent, att, speaker, cue, state) -> tuple[date | None, str | None]:
         actor_id = speaker.actor.id
+        if cue is not None and cue.day is not None and is_relative(cue.text) and state.last_day is not None:
+            # "A day earlier, X had said": counted back from the day the article last told of.
+            cue = replace(cue, day=state.last_day[0] - timedelta(days=days_before(cue.text)))
         if cue is not None and cue.day is not None:
             state.dated(actor_id, sent, cue, index, spoke=True)
             return cue.day, cue.text
@@ -484,6 +488,9 @@ class StatementExtractor:
         mentions = self.resolver.mentions(sent.doc)
         cues = find_cues(document.text, document.published, sent.span.start, sent.span.end)
         day = next((c.day for c in cues if c.day), document.published)
+        dated = next((c for c in cues if c.day), None)
+        if dated is not None:
+            state.last_day = (dated.day, dated.text)  # "Allies met on Tuesday. A day earlier, ..."
         for span, kind, target in mentions[:1]:
             lead = sent.doc[:span.start]
             if len(lead) > 6 or any(t.is_lower and t.lower_ not in ("the", "a", "an") for t in lead):

@@ -182,3 +182,11 @@ def test_live_blog_headings_with_times():
         ("Mark Rutte", date(2025, 2, 12), "12 Feb 2025"),
         ("Olaf Scholz", THU, "13 February 2025"),
     ]
+
+
+def test_a_day_earlier_counts_back_from_the_last_event_told():
+    text = ("Allies met in Brussels on Tuesday. A day earlier, Mark Rutte had said that 5% was the floor.")
+    assert _dates(text, THU) == [("Mark Rutte", date(2025, 2, 10), "A day earlier")]
+    # with no event told before it, from the publication date
+    assert _dates("Two days earlier, Mark Rutte had said 5% was the floor.", THU) == [
+        ("Mark Rutte", date(2025, 2, 11), "Two days earlier")]
