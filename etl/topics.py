@@ -177,6 +177,10 @@ class TopicFinder:
         self.speaker_context = {
             t.id: {self.group_of[c.lower()] for c in t.context if c.lower() in self.group_of}
             for t in codebook.topics}
+        # Names: group names, and context/exclude phrases the codebook writes with a capital.
+        self.names = set(self.group_of) | {
+            p.lower() for t in codebook.topics for p in (*t.context, *t.exclude) if p[:1].isupper()
+            or any(w[:1].isupper() for w in p.split()[1:])}
         self._memory: tuple[str, list[tuple[int, str]]] = ("", [])
 
     def find(self, statement, parsed: Parsed, lo: int, hi: int) -> dict[Topic, Found]:
@@ -214,7 +218,9 @@ class TopicFinder:
         # text; after an earlier statement, only a cue of the topic's own ("irreversible").
         topic = active[0]
         inside = [c for c in cues if c.topic == topic.id and lo <= c.start]
-        if any(c.kind == "exclude" for c in inside) and not any(c.kind == "context" for c in inside):
+        excluded = [self._is_name(c) for c in inside if c.kind == "exclude"]
+        if excluded and not any(c.kind == "context" and (all(excluded) or not self._is_name(c))
+                                for c in inside):
             return {}  # "Greece blocked an invitation to Macedonia": another country's matter
         allowed = (GENERIC, topic.id) if topic in earlier else (topic.id,)
         if any(c.kind in ("support", "oppose") and c.topic in allowed and lo <= c.start
@@ -257,7 +263,17 @@ class TopicFinder:
         s_start, s_end = parsed.sents[parsed.sentence_index(cue.start)]
         if not any(s_start <= e.start < s_end for e in excludes):
             return False
-        return not any(c.kind == "context" and s_start <= c.start < s_end for c in mine)
+        # A context phrase inside the cue cannot vouch for it ("per cent of GDP" beside "health
+        # budget"). A place excluded ("in Poland") is answered by a place named ("Ukraine"); a
+        # subject excluded ("tariffs") only by a subject word ("defence"), not by a name.
+        named = [self._is_name(e) for e in excludes if s_start <= e.start < s_end]
+        return not any(c.kind == "context" and s_start <= c.start < s_end
+                       and not c.overlaps(cue) and (all(named) or not self._is_name(c))
+                       for c in mine)
+
+    def _is_name(self, cue: Cue) -> bool:
+        """True when the phrase names a place, people or body ("in Poland", "European", "NATO")."""
+        return cue.text.lower() in self.names
 
     def _in_context(self, statement, parsed: Parsed, topic: Topic, lo: int, hi: int) -> bool:
         if statement.group_id in self.speaker_context[topic.id]:
