@@ -177,10 +177,11 @@ class TopicFinder:
         self.speaker_context = {
             t.id: {self.group_of[c.lower()] for c in t.context if c.lower() in self.group_of}
             for t in codebook.topics}
-        # Names: group names, and context/exclude phrases the codebook writes with a capital.
+        # Names: group names, and context/exclude phrases the codebook writes with a capital
+        # ("in Poland", "European"); an acronym only if it names a group (NATO, not GDP).
         self.names = set(self.group_of) | {
-            p.lower() for t in codebook.topics for p in (*t.context, *t.exclude) if p[:1].isupper()
-            or any(w[:1].isupper() for w in p.split()[1:])}
+            p.lower() for t in codebook.topics for p in (*t.context, *t.exclude)
+            if any(w[:1].isupper() and not w.isupper() for w in p.split())}
         self._memory: tuple[str, list[tuple[int, str]]] = ("", [])
 
     def find(self, statement, parsed: Parsed, lo: int, hi: int) -> dict[Topic, Found]:
@@ -263,13 +264,14 @@ class TopicFinder:
         s_start, s_end = parsed.sents[parsed.sentence_index(cue.start)]
         if not any(s_start <= e.start < s_end for e in excludes):
             return False
-        # A context phrase inside the cue cannot vouch for it ("per cent of GDP" beside "health
-        # budget"). A place excluded ("in Poland") is answered by a place named ("Ukraine"); a
+        # A context phrase inside the cue or an exclude cannot vouch for it ("per cent of GDP"
+        # beside "health budget", "energy security"). A place excluded ("in Poland") is answered by a place named ("Ukraine"); a
         # subject excluded ("tariffs") only by a subject word ("defence"), not by a name.
-        named = [self._is_name(e) for e in excludes if s_start <= e.start < s_end]
+        near = [e for e in excludes if s_start <= e.start < s_end]
+        named = all(self._is_name(e) for e in near)
         return not any(c.kind == "context" and s_start <= c.start < s_end
-                       and not c.overlaps(cue) and (all(named) or not self._is_name(c))
-                       for c in mine)
+                       and not c.overlaps(cue) and not any(c.overlaps(e) for e in near)
+                       and (named or not self._is_name(c)) for c in mine)
 
     def _is_name(self, cue: Cue) -> bool:
         """True when the phrase names a place, people or body ("in Poland", "European", "NATO")."""
