@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 STANCE_KINDS = ("support", "oppose", "neutral")
 THRESHOLD = 0.2  # |score| below this is neutral
 QUESTION_LEMMAS = frozenset({"ask", "question", "press"})
+# The group a topic's proposition measures others against: burden-sharing asks Europe to carry
+# more *relative to the United States*, so America refusing to pay supports it.
+COUNTERPARTS = {"burden_sharing": "united_states"}
 
 
 @dataclass
@@ -126,6 +129,16 @@ class Tagger:
             " ".join(t.lower_ for t in subject.subtree if t.dep_ != "det"))
         return group is not None and group == statement.group_id
 
+    def _subject_group(self, reading: Reading) -> str | None:
+        """The group named by the cue's clause subject ('Washington', 'Americans'), if any."""
+        subject = reading.subject
+        if subject is None:
+            return None
+        group_of = self.finder.group_of
+        words = " ".join(t.lower_ for t in subject.subtree if t.dep_ != "det")
+        return (group_of.get(subject.lower_) or group_of.get(words)
+                or group_of.get(subject.lower_.removesuffix("s")))
+
     def _all_cues(self, topic_id: str, kind: str, lo: int, hi: int) -> list[Cue]:
         parsed = self._parsed
         return [c for c in parsed.cues if c.topic == topic_id and c.kind == kind
@@ -148,7 +161,14 @@ class Tagger:
         compose_conditions(doc, readings)
         complaints = {i for c in self._all_cues(topic.id, "complaint", lo, hi) for i in
                       range(c.start, c.end)}
+        counterpart = COUNTERPARTS.get(topic.id)
         for reading in readings:
+            if (counterpart and reading.negated and reading.sign < 0
+                    and complaints.intersection(range(reading.cue.start, reading.cue.end))
+                    and self._subject_group(reading) == counterpart):
+                # "America should not pay for Europe's defence": others should pay instead.
+                reading.sign, reading.rule_name = 1, "counterpart-refuses"
+                continue
             # "Germany does not pay its fair share" demands more; "we will not pay" refuses.
             # A modal on the negated verb makes it a refusal or a prescription ("should not spend").
             if (reading.negated and reading.sign < 0 and not self._speaker_is(statement, reading)
