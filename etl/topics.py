@@ -265,8 +265,9 @@ class TopicFinder:
         if not any(s_start <= e.start < s_end for e in excludes):
             return False
         # A context phrase inside the cue or an exclude cannot vouch for it ("per cent of GDP"
-        # beside "health budget", "energy security"). A place excluded ("in Poland") is answered by a place named ("Ukraine"); a
-        # subject excluded ("tariffs") only by a subject word ("defence"), not by a name.
+        # beside "health budget", "energy security"). A place excluded ("in Poland") is
+        # answered by a place named ("Ukraine"); a subject excluded ("tariffs") only by a
+        # subject word ("defence"), not by a name ("European").
         near = [e for e in excludes if s_start <= e.start < s_end]
         named = all(self._is_name(e) for e in near)
         return not any(c.kind == "context" and s_start <= c.start < s_end
