@@ -361,6 +361,8 @@ CASES = [
      None, {(NATO, "support")}),
     ("NATO should close the door to Ukraine once and for all, the Hungarian premier said.",
      None, {(NATO, "oppose")}),
+    ("Zelensky's demand for a NATO invitation this year is premature, the Slovak premier said.",
+     None, {(NATO, "oppose")}),
     ("Sweden's membership of NATO was ratified by Turkey in January.", None, set()),
     # --- other writers' wording: foreign troops in Ukraine ---
     ("Britain is willing to put boots on the ground in Ukraine to guarantee a peace deal, the "
