@@ -8,30 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-# Statements with analyst corrections applied and rejected ones removed: the statement-level
-# twin of the `effective_tags` view. Columns keep their table names so filters read the same.
-EFFECTIVE_STATEMENTS = """
-    SELECT
-        s.id AS statement_id, s.doc_id,
-        COALESCE(so.actor_id, s.actor_id) AS actor_id,
-        CASE
-            WHEN so.actor_id IS NULL THEN s.group_id
-            WHEN (SELECT kind FROM actors a WHERE a.id = so.actor_id) = 'group' THEN so.actor_id
-            ELSE (SELECT r.group_id FROM actor_roles r
-                  WHERE r.actor_id = so.actor_id
-                    AND (r.start_date IS NULL OR r.start_date <= s.date)
-                    AND (r.end_date IS NULL OR r.end_date >= s.date)
-                  ORDER BY r.start_date DESC LIMIT 1)
-        END AS group_id,
-        s.actor_id AS engine_actor_id, s.mention, s.text, s.start, s.end, s.cue, s.quote_type,
-        s.date, s.date_cue, s.confidence, s.rule, s.needs_review, s.run_id,
-        COALESCE(so.confirmed, 0) AS confirmed,
-        (so.actor_id IS NOT NULL) AS actor_corrected
-    FROM statements s
-    LEFT JOIN statement_overrides so ON so.statement_id = s.id
-    WHERE COALESCE(so.rejected, 0) = 0
-"""
-
 STANCES = ("support", "oppose", "neutral")
 QUOTE_TYPES = ("direct", "indirect", "mixed", "according_to", "reported")
 LEVELS = ("person", "group")

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from db.queries_filter import (EFFECTIVE_STATEMENTS, ViewFilter, statement_conditions, tag_conditions,
+from db.queries_filter import (ViewFilter, statement_conditions, tag_conditions,
                                topic_stance_exists, where_sql)
 from db.queries_stance import EXCERPT_CHARS
 
@@ -30,7 +30,7 @@ def statements_page(db: Database, f: ViewFilter, *, limit: int = 50, offset: int
                (SELECT group_concat(t.topic_id || ':' || t.stance, ', ') FROM effective_tags t
                  WHERE t.statement_id = e.statement_id) AS stances,
                d.source, d.title, d.url, e.doc_id, e.needs_review, e.confirmed, e.actor_corrected
-        FROM ({EFFECTIVE_STATEMENTS}) e
+        FROM effective_statements e
         JOIN documents d ON d.id = e.doc_id
         LEFT JOIN actors a ON a.id = e.actor_id
         LEFT JOIN actors g ON g.id = e.group_id
@@ -44,7 +44,7 @@ def statements_page(db: Database, f: ViewFilter, *, limit: int = 50, offset: int
 def statement_count(db: Database, f: ViewFilter) -> int:
     """How many statements the filter selects."""
     where, params = _statement_where(f)
-    return next(db.query(f"SELECT COUNT(*) AS n FROM ({EFFECTIVE_STATEMENTS}) e {where}", params))["n"]
+    return next(db.query(f"SELECT COUNT(*) AS n FROM effective_statements e {where}", params))["n"]
 
 
 def iter_statement_rows(db: Database, f: ViewFilter) -> Iterator[dict]:
@@ -62,7 +62,7 @@ def iter_statement_rows(db: Database, f: ViewFilter) -> Iterator[dict]:
                t.cue AS stance_cue, t.target, t.codebook_version,
                (e.actor_corrected OR COALESCE(t.corrected, 0)) AS corrected,
                e.text, d.source, d.title, d.url, d.published, e.doc_id
-        FROM ({EFFECTIVE_STATEMENTS}) e
+        FROM effective_statements e
         JOIN documents d ON d.id = e.doc_id
         {join} effective_tags t ON {on}
         LEFT JOIN actors a ON a.id = e.actor_id

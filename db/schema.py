@@ -247,6 +247,62 @@ def m004_actor_reviews_and_read_indexes(db: Database) -> None:
     ])
 
 
+@migrations()
+def m005_effective_statements_view(db: Database) -> None:
+    """One definition of a statement with corrections applied; `effective_tags` builds on it.
+
+    Before this, the rule for a corrected actor's group stood twice (in `effective_tags` and in
+    the statement queries); now both read `effective_statements`, so they cannot drift apart.
+    """
+    _run(db, [
+        """CREATE VIEW effective_statements AS
+        SELECT
+            s.id AS statement_id, s.doc_id,
+            COALESCE(so.actor_id, s.actor_id) AS actor_id,
+            CASE
+                WHEN so.actor_id IS NULL THEN s.group_id
+                WHEN (SELECT kind FROM actors a WHERE a.id = so.actor_id) = 'group' THEN so.actor_id
+                ELSE (SELECT r.group_id FROM actor_roles r
+                      WHERE r.actor_id = so.actor_id
+                        AND (r.start_date IS NULL OR r.start_date <= s.date)
+                        AND (r.end_date IS NULL OR r.end_date >= s.date)
+                      ORDER BY r.start_date DESC LIMIT 1)
+            END AS group_id,
+            s.actor_id AS engine_actor_id, s.mention, s.text, s.start, s.end, s.cue, s.quote_type,
+            s.date, s.date_cue, s.confidence, s.rule, s.needs_review, s.run_id,
+            COALESCE(so.confirmed, 0) AS confirmed,
+            (so.actor_id IS NOT NULL) AS actor_corrected,
+            (so.statement_id IS NOT NULL) AS reviewed
+        FROM statements s
+        LEFT JOIN statement_overrides so ON so.statement_id = s.id
+        WHERE COALESCE(so.rejected, 0) = 0""",
+        "DROP VIEW effective_tags",
+        """CREATE VIEW effective_tags AS
+        SELECT
+            t.id AS tag_id,
+            e.statement_id,
+            e.doc_id,
+            e.actor_id,
+            e.group_id,
+            COALESCE(tov.topic_id, t.topic_id) AS topic_id,
+            COALESCE(tov.stance, t.stance) AS stance,
+            CASE
+                WHEN tov.stance IS NULL THEN t.score
+                WHEN tov.stance = 'support' THEN 1.0
+                WHEN tov.stance = 'oppose' THEN -1.0
+                ELSE 0.0
+            END AS score,
+            CASE WHEN e.reviewed OR tov.tag_id IS NOT NULL THEN 1.0 ELSE t.confidence END AS confidence,
+            t.target, t.cue, t.rule, t.codebook_version,
+            e.date, e.quote_type, e.text, e.start, e.end, e.cue AS speech_cue,
+            (e.reviewed OR tov.tag_id IS NOT NULL) AS corrected
+        FROM tags t
+        JOIN effective_statements e ON e.statement_id = t.statement_id
+        LEFT JOIN tag_overrides tov ON tov.tag_id = t.id
+        WHERE COALESCE(tov.rejected, 0) = 0""",
+    ])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)
