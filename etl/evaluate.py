@@ -234,7 +234,7 @@ def score(labels: Iterable[Label], predictions: list[Prediction], split: str = "
 
 
 def split_paths(corpus: Path, split: str) -> list[tuple[str, Path, Path]]:
-    """(split, articles folder, labels file) for "dev", "test" or "all"."""
+    """(split, articles folder, labels file) for "all" (dev and test) or one named split."""
     names = SPLITS if split == "all" else (split,)
     return [(name, corpus / "articles" / name, corpus / "labels" / f"{name}.yaml") for name in names]
 

@@ -81,8 +81,9 @@ def report_json(report: Report) -> dict:
 
 
 @click.command("evaluate")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="dev", show_default=True,
-              help="Which labeled split to score on.")
+@click.option("--split", default="dev", show_default=True,
+              help="Which labeled split to score on: dev, test, all (dev and test), or any other split "
+                   "folder of the corpus.")
 @click.option("--corpus", "corpus", type=click.Path(file_okay=False, path_type=Path), default=CORPUS_DIR,
               show_default=True, help="Corpus folder holding articles/<split>/ and labels/<split>.yaml.")
 @click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False),
