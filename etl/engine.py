@@ -12,6 +12,7 @@ from etl.codebook_model import Codebook
 from etl.models import Document, Extraction, Tag
 from etl.nlp import load_nlp
 from etl.statements import Prepared, StatementExtractor
+from etl.token_attrs import COMPONENTS, CachedTokenAttributes
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ class Engine:
         self.parse_all = parse_all  # False: sentences with no quote and no speech cue are only tokenized
         self.extractor = StatementExtractor(codebook, self.nlp)
         self.tagger = Tagger(codebook, self.nlp)
+        names = self.nlp.pipe_names
+        self.token_attrs = CachedTokenAttributes(self.nlp) if all(c in names for c in COMPONENTS) else None
 
     def extract(self, doc: Document) -> Extraction:
         """Statements, tags and newly seen actors of one document."""
@@ -64,8 +67,10 @@ class Engine:
         texts = (text for _, text in jobs)
         # Entities are found later, only for sentences whose speaker the codebook does not know.
         disable = [name for name in ("ner",) if name in self.nlp.pipe_names]
+        if self.token_attrs is not None:
+            disable.extend(COMPONENTS)
         for (sent, _), sdoc in zip(jobs, self.nlp.pipe(texts, batch_size=256, disable=disable)):
-            sent.doc = sdoc
+            sent.doc = self.token_attrs(sdoc) if self.token_attrs is not None else sdoc
 
     def _finish(self, prep: Prepared) -> Extraction:
         statements, actors, docs = self.extractor.finish(prep)

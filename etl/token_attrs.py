@@ -1,0 +1,95 @@
+"""POS, morphology and lemma for parsed sentences, remembered per (word, tag, dependency).
+
+spaCy's attribute ruler and rule lemmatizer spend tens of microseconds per token in Python, but
+for a single token their output depends only on its text, fine-grained tag and dependency label.
+So the first time a combination is seen the real components decide, and afterwards the answer is
+copied from memory. A sentence where one of the ruler's few multi-token patterns matches ("gon na",
+"there is") goes through the real components, so the result is the same token for token.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+COMPONENTS = ("attribute_ruler", "lemmatizer")
+MAX_ENTRIES = 500_000  # a bound on memory for endless streams; news vocabulary stays far below it
+
+
+class CachedTokenAttributes:
+    """Does the work of the attribute ruler and lemmatizer, from memory where it can."""
+
+    def __init__(self, nlp: Language):
+        self.ruler = nlp.get_pipe("attribute_ruler")
+        self.lemmatizer = nlp.get_pipe("lemmatizer")
+        self.contextual = _Contextual(self.ruler.patterns)
+        self.memory: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set pos, morph and lemma on every token of a tagged and parsed doc."""
+        if self.contextual.matches(doc):
+            return self.lemmatizer(self.ruler(doc))
+        memory = self.memory
+        keys = [(t.orth, t.tag, t.dep) for t in doc]
+        values = [memory.get(key) for key in keys]
+        if None in values:
+            # No multi-token pattern matched, so each token's answer holds for its key anywhere.
+            doc = self.lemmatizer(self.ruler(doc))
+            if len(memory) < MAX_ENTRIES:
+                for token, key in zip(doc, keys):
+                    memory[key] = (token.pos, token.morph.key, token.lemma)
+            return doc
+        for token, (pos, morph, lemma) in zip(doc, values):
+            token.pos = pos
+            token.set_morph(morph)
+            token.lemma = lemma
+        return doc
+
+
+class _Contextual:
+    """The ruler's multi-token patterns ("gon na", "there is"): does one match in a doc?"""
+
+    def __init__(self, patterns: list[dict]):
+        self.patterns = []  # (pattern, index of a spec with a LOWER test, that test)
+        for entry in patterns:
+            for pattern in entry["patterns"]:
+                if len(pattern) < 2:
+                    continue
+                anchor = next((k for k, spec in enumerate(pattern) if "LOWER" in spec), None)
+                if anchor is None:
+                    raise ValueError(f"attribute ruler pattern with no LOWER test: {pattern}")
+                self.patterns.append((pattern, anchor, _test(pattern[anchor]["LOWER"])))
+
+    def matches(self, doc: Doc) -> bool:
+        """True when some multi-token pattern matches somewhere in the doc."""
+        lowers = [t.lower_ for t in doc]
+        for pattern, anchor, test in self.patterns:
+            for i, lower in enumerate(lowers):
+                start = i - anchor
+                if not test(lower) or start < 0 or start + len(pattern) > len(doc):
+                    continue
+                if all(_fits(doc[start + k], spec) for k, spec in enumerate(pattern)):
+                    return True
+        return False
+
+
+def _test(want):
+    """A predicate on a string for one attribute test of a ruler pattern."""
+    if isinstance(want, str):
+        return want.__eq__
+    if "IN" in want:
+        return set(want["IN"]).__contains__
+    if "REGEX" in want:
+        return re.compile(want["REGEX"]).search
+    return lambda value: True  # an operator this check does not know: treat it as matching
+
+
+ATTRS = {"LOWER": lambda t: t.lower_, "TAG": lambda t: t.tag_, "DEP": lambda t: t.dep_,
+         "ORTH": lambda t: t.text}
+
+
+def _fits(token, spec: dict) -> bool:
+    """Whether a token passes one token spec; an attribute not known here counts as passing."""
+    return all(attr not in ATTRS or _test(want)(ATTRS[attr](token)) for attr, want in spec.items())

@@ -1,0 +1,48 @@
+"""The remembered token attributes equal what spaCy's own ruler and lemmatizer give, token for token."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.nlp import load_nlp
+from etl.token_attrs import COMPONENTS, CachedTokenAttributes
+
+TEXTS = [
+    "The defence secretary said on Wednesday that NATO membership for Ukraine was not realistic.",
+    "\"We're gonna win this,\" he told reporters, adding that there is no plan to send troops.",
+    "I ain't paying for their defence, y'all know that, let's be clear.",
+    "There were doubts; there's a summit in June and allies are spending 2% of GDP.",
+    "She'd said the alliance's door remains open, but Berlin didn't agree.",
+    "Allies pledged, pledges were made, and the pledging continued   through the night.",
+    "C'mon, he said: \"It's time Europe paid its fair share.\"",
+]
+
+
+def annotations(doc):
+    """pos, morphology and lemma of every token."""
+    return [(t.text, t.pos_, str(t.morph), t.lemma_) for t in doc]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def test_same_attributes_cold_and_warm(nlp):
+    expected = [annotations(d) for d in nlp.pipe(TEXTS, disable=["ner"])]
+    cached = CachedTokenAttributes(nlp)
+    for _ in range(2):  # first pass fills the memory, second pass reads from it
+        docs = nlp.pipe(TEXTS, disable=["ner", *COMPONENTS])
+        assert [annotations(cached(d)) for d in docs] == expected
+    assert cached.memory
+
+
+def test_multi_token_patterns_use_the_real_ruler(nlp):
+    cached = CachedTokenAttributes(nlp)
+    # warm the memory with the words alone, then use them where a two-token pattern applies
+    for text in ("We go to the shop.", "I got it. Is it there? It is.", "Let us go."):
+        cached(next(nlp.pipe([text], disable=["ner", *COMPONENTS])))
+    for text in ("We're gonna go.", "You gotta see it.", "There is a plan.", "Let's go."):
+        expected = annotations(nlp(text))
+        got = annotations(cached(next(nlp.pipe([text], disable=["ner", *COMPONENTS]))))
+        assert [g[1:] for g in got] == [e[1:] for e in expected], text
