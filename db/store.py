@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -116,6 +117,16 @@ def record_error(db: Database, run_id: int | None, input_name: str, message: str
 def input_seen(db: Database, key: str) -> bool:
     """True when this input key (unchanged file, feed item) was fully processed before."""
     return bool(list(db.query("SELECT 1 FROM seen_inputs WHERE key = ?", [key])))
+
+
+def seen_keys(db: Database, keys: list[str]) -> set[str]:
+    """The subset of `keys` already fully processed; one indexed query for the lot."""
+    if not keys:
+        return set()
+    # Keys travel as one JSON array parameter: no limit on the number of SQL variables to mind.
+    rows = db.execute("SELECT key FROM seen_inputs WHERE key IN (SELECT value FROM json_each(?))",
+                      [json.dumps(keys)]).fetchall()
+    return {row[0] for row in rows}
 
 
 def mark_input_seen(db: Database, key: str, origin: str, doc_id: str | None, run_id: int | None) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable, Sequence
@@ -12,11 +14,14 @@ from sqlite_utils import Database
 from db import store
 from etl import __version__
 from etl.errors import InputError
+from etl.extractors import as_extractor, extract_each, open_extractor
 from etl.models import content_id
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 32  # documents handed to the extractor at once (spaCy batches them)
+POOL_BATCH_SIZE = 8  # smaller per worker task, so the last tasks of a run share out evenly
+SEEN_CHUNK = 500  # input keys looked up in one query
 
 
 @dataclass
@@ -60,16 +65,39 @@ def _default_engine():
     return Engine()
 
 
-class _Run:
-    """One run's state: the DB, the engine, the report, and the pending batch."""
+@dataclass
+class _Sent:
+    """A batch handed to the extractor, and the input marks that wait for it to be stored."""
 
-    def __init__(self, db: Database, engine, report: RunReport):
+    keys: dict  # document id -> input key
+    future: Future
+    marks: list = field(default_factory=list)  # (input key, origin, document id)
+
+
+class _Run:
+    """One run's state: the DB, the extractor, the report, and the documents on their way to the DB.
+
+    In this process (one worker) each input's documents are extracted and stored before the next
+    input is read. With worker processes, documents are batched across inputs and several batches
+    are in flight while the next inputs are read. Either way results are stored in reading order,
+    one transaction per document, and an input is marked seen only once every document read before
+    its mark has been stored: a run killed at any point leaves inputs to be read again, never an
+    input marked whose article is missing.
+    """
+
+    def __init__(self, db: Database, extractor, report: RunReport):
         self.db = db
-        self.engine = engine
+        self.extractor = extractor
         self.report = report
-        self.version = engine_version(engine)
-        self.batch: list[tuple[object, str | None]] = []  # (Document, input key)
-        self.copies: list[tuple[str, object]] = []  # (input key, Document) of copies of batched documents
+        self.version = engine_version(extractor)
+        self.batch: list[tuple[object, str | None]] = []  # (Document, input key), not yet sent
+        self.batch_marks: list[tuple[str, str, str | None]] = []  # marks waiting on the batch
+        self.sent: deque[_Sent] = deque()
+        self.waiting: dict[str, object] = {}  # id and URL of every document sent or batched -> document
+        workers = getattr(extractor, "workers", 1)
+        self.store_each_input = workers == 1
+        self.batch_size = BATCH_SIZE if workers == 1 else POOL_BATCH_SIZE
+        self.in_flight = 2 * workers
 
     def problem(self, origin: str, message: str, level: str = "error") -> None:
         (log.error if level == "error" else log.warning)("%s", message)
@@ -80,6 +108,16 @@ class _Run:
             self.report.bump("skipped")
         elif level != "warning":
             self.report.bump("errors")
+
+    def mark(self, key: str, origin: str, doc_id: str | None) -> None:
+        """Remember an input as processed, once the documents read before it are stored."""
+        if self.batch:
+            self.batch_marks.append((key, origin, doc_id))
+        elif self.sent:
+            self.sent[-1].marks.append((key, origin, doc_id))
+        else:
+            with store.write_transaction(self.db):
+                store.mark_input_seen(self.db, key, origin, doc_id, self.report.run_id)
 
     def add(self, doc, key: str | None) -> None:
         existing = store.existing_document_id(self.db, doc)
@@ -92,32 +130,50 @@ class _Run:
                 with store.write_transaction(self.db):
                     store.mark_input_seen(self.db, key, doc.origin, existing, self.report.run_id)
             return
-        if any(d.id == doc.id or (doc.url and d.url == doc.url) for d, _ in self.batch):
-            # A copy waits in this batch: its key is marked once that copy is stored.
+        if doc.id in self.waiting or (doc.url and doc.url in self.waiting):
+            # A copy is on its way to the DB: this key is marked once that copy is stored.
             self.report.bump("docs_duplicate")
             if key:
-                self.copies.append((key, doc))
+                self.mark(key, doc.origin, doc.id)
             return
         if doc.published is None:
             self.report.bump("docs_undated")
         for warning in doc.warnings:
             self.problem(doc.origin, f"{doc.origin}: {warning}", level="warning")
         self.batch.append((doc, key))
-        if len(self.batch) >= BATCH_SIZE:
-            self.flush()
+        self.waiting[doc.id] = doc
+        if doc.url:
+            self.waiting[doc.url] = doc
+        if len(self.batch) >= self.batch_size:
+            self.send()
+
+    def send(self) -> None:
+        """Hand the batch to the extractor, then store whatever results are ready (or overdue)."""
+        if self.batch:
+            docs = [d for d, _ in self.batch]
+            sent = _Sent(keys={d.id: k for d, k in self.batch}, future=self.extractor.submit(docs),
+                         marks=self.batch_marks)
+            self.batch, self.batch_marks = [], []
+            self.sent.append(sent)
+        while self.sent and (self.sent[0].future.done() or len(self.sent) > self.in_flight):
+            self.store(self.sent.popleft())
 
     def flush(self) -> None:
-        if not self.batch:
-            return
-        docs = [d for d, _ in self.batch]
-        keys = {d.id: k for d, k in self.batch}
-        copies, self.batch, self.copies = self.copies, [], []
-        for doc, extraction, failure in extract_each(self.engine, docs):
+        """Extract and store every document read so far, and write the marks that waited on them."""
+        self.send()
+        while self.sent:
+            self.store(self.sent.popleft())
+
+    def store(self, sent: _Sent) -> None:
+        for doc, extraction, failure in sent.future.result():
+            self.waiting.pop(doc.id, None)
+            if doc.url:
+                self.waiting.pop(doc.url, None)
             # A document the engine failed on is stored without statements and no extractor
             # version, so that `stance retag` tries it again.
             stored = store.store_document(self.db, doc, extraction, self.report.run_id,
                                           extractor_version=self.version if extraction else None,
-                                          input_key=keys.get(doc.id))
+                                          input_key=sent.keys.get(doc.id))
             if not stored:
                 self.report.bump("docs_duplicate")
                 continue
@@ -128,62 +184,50 @@ class _Run:
                 continue
             self.report.bump("statements", len(extraction.statements))
             self.report.bump("tags", len(extraction.tags))
-        if copies:
+        if sent.marks:
             with store.write_transaction(self.db):
-                for key, doc in copies:
-                    store.mark_input_seen(self.db, key, doc.origin, doc.id, self.report.run_id)
-
-
-def extract_each(engine, docs: list) -> list[tuple[object, object | None, str | None]]:
-    """(document, extraction or None, failure) for each document.
-
-    The batch goes through the engine at once; if that raises, each document goes alone, so
-    one article that trips the engine costs only itself and is named in the failure.
-    """
-    try:
-        return [(doc, extraction, None) for doc, extraction in engine.extract_many(docs)]
-    except Exception:  # noqa: BLE001 - re-done one by one below, where each failure is reported
-        log.debug("extraction of a batch of %d documents failed; retrying one by one", len(docs), exc_info=True)
-    results = []
-    for doc in docs:
-        try:
-            ((_, extraction),) = list(engine.extract_many([doc]))
-        except Exception as exc:  # noqa: BLE001 - reported per document by the caller
-            log.debug("%s: extraction failed", doc.origin, exc_info=True)
-            results.append((doc, None, f"extraction failed ({type(exc).__name__}: {exc})"))
-        else:
-            results.append((doc, extraction, None))
-    return results
+                for key, origin, doc_id in sent.marks:
+                    store.mark_input_seen(self.db, key, origin, doc_id, self.report.run_id)
 
 
 def ingest_paths(db: Database, paths: Sequence[str], *, kind: str = "ingest",
                  date_override: date | None = None, source_override: str | None = None,
                  engine=None, timeout: float = 20.0, args: str = "",
-                 sources: Iterable[dict] | None = None) -> RunReport:
+                 sources: Iterable[dict] | None = None, workers: int = 1) -> RunReport:
     """Ingest files, folders and feed URLs; new articles are extracted and stored, each in one transaction.
 
     `sources` (from a refresh config) may give per-source options: {"path": ..., "source": ...}.
     Inputs already processed unchanged are skipped, so a re-run only does new work.
+    `engine` is an Engine or an extractor (etl.extractors); with `workers` > 1 and an Engine, its
+    codebook is extracted in that many worker processes.
     """
     from etl import documents as documents_mod
     from etl import sources as sources_mod
 
     engine = engine or _default_engine()
+    if workers > 1 and not hasattr(engine, "submit"):
+        extractor = open_extractor(engine.codebook, workers, engine_class=type(engine))
+    else:
+        extractor = as_extractor(engine)
     store.mark_interrupted_runs(db)
-    store.sync_codebook(db, engine.codebook)
-    run_id = store.start_run(db, kind, args=args, codebook_version=engine.codebook.version,
+    store.sync_codebook(db, extractor.codebook)
+    run_id = store.start_run(db, kind, args=args, codebook_version=extractor.codebook.version,
                              software_version=__version__)
     report = RunReport(run_id=run_id, kind=kind)
-    run = _Run(db, engine, report)
+    run = _Run(db, extractor, report)
     source_names = {s["path"]: s.get("source") for s in (sources or []) if s.get("source")}
     try:
         for path in paths:
             _ingest_one_source(run, path, sources_mod, documents_mod, date_override,
                                source_names.get(path, source_override), timeout)
-        run.flush()
+            # Stored before the next source is read, so an input named by two sources is read once.
+            run.flush()
     except BaseException as exc:
         _stopped(db, report, exc)
         raise
+    finally:
+        if extractor is not engine:
+            extractor.close()
     if report.failed_sources and len(report.failed_sources) == len(paths):
         report.status = "failed"
     elif report.failed_sources or report.counts.get("errors"):
@@ -211,13 +255,18 @@ def _ingest_one_source(run: _Run, path: str, sources_mod, documents_mod, date_ov
         if isinstance(ref, InputError):
             run.problem(ref.origin, str(ref), level="skipped" if "skipped" in ref.problem else "error")
     failed_inputs = 0
-    for ref in readable:
-        report.bump("inputs")
-        if ref.key and store.input_seen(run.db, ref.key):
-            report.bump("docs_unchanged")
-            continue
-        if not _ingest_one_input(run, ref, sources_mod, documents_mod, date_override, source_name, timeout):
-            failed_inputs += 1
+    for start in range(0, len(readable), SEEN_CHUNK):
+        chunk = readable[start:start + SEEN_CHUNK]
+        # One query per chunk: a refresh of a large archive is mostly this lookup.
+        seen = store.seen_keys(run.db, [r.key for r in chunk if r.key])
+        for ref in chunk:
+            report.bump("inputs")
+            if ref.key in seen:
+                report.bump("docs_unchanged")
+                continue
+            if not _ingest_one_input(run, ref, sources_mod, documents_mod, date_override, source_name,
+                                     timeout):
+                failed_inputs += 1
     # A folder of nothing but unsupported files fails like an empty or unreadable one.
     if failed_inputs == len(readable):
         report.failed_sources.append(path)
@@ -258,10 +307,10 @@ def _ingest_one_input(run: _Run, ref, sources_mod, documents_mod, date_override,
         run.add(doc, item_key if item_key != ref.key else None)
         usable += 1
     # The input as a whole is marked only once all its articles are stored.
-    run.flush()
+    if run.store_each_input:
+        run.flush()
     if ref.key:
-        with store.write_transaction(run.db):
-            store.mark_input_seen(run.db, ref.key, ref.origin, None, report.run_id)
+        run.mark(ref.key, ref.origin, None)
     return usable > 0
 
 

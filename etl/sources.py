@@ -13,7 +13,6 @@ import urllib.request
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from etl import __version__
@@ -75,7 +74,8 @@ def discover(paths: Sequence[str]) -> Iterator[InputRef | InputError]:
             found = _discover_path(text)
         for item in found:
             # A file named twice (itself and inside a folder also given) is read once.
-            ident = os.path.abspath(item.origin) if isinstance(item, InputRef) and item.kind == "file" else None
+            # A file's key starts with its absolute path (size and mtime follow, after the last two "|").
+            ident = item.key.rsplit("|", 2)[0] if isinstance(item, InputRef) and item.kind == "file" else None
             if ident is not None:
                 if ident in seen:
                     continue
@@ -97,37 +97,59 @@ def _discover_path(path: str) -> Iterator[InputRef | InputError]:
         return
     if stat.S_ISDIR(info.st_mode):
         yield from _walk(path)
-    elif not stat.S_ISREG(info.st_mode):
-        yield InputError(path, "not a regular file (skipped)")
     else:
-        suffix = Path(path).suffix.lower()
-        fmt = FORMATS.get(suffix)
-        if fmt is None:
-            what = f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)"
-            yield InputError(path, f"{what} (skipped)")
-            return
-        key = f"{os.path.abspath(path)}|{info.st_size}|{info.st_mtime_ns}"
-        yield InputRef(origin=path, kind="file", fmt=fmt, key=key)
+        yield _file_ref(path, info, os.path.abspath(path))
+
+
+def _file_ref(path: str, info: os.stat_result, absolute: str) -> InputRef | InputError:
+    """A stat'ed non-folder as an input, or the reason it is skipped."""
+    if not stat.S_ISREG(info.st_mode):
+        return InputError(path, "not a regular file (skipped)")
+    suffix = _suffix(path)
+    fmt = FORMATS.get(suffix)
+    if fmt is None:
+        what = f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)"
+        return InputError(path, f"{what} (skipped)")
+    key = f"{absolute}|{info.st_size}|{info.st_mtime_ns}"
+    return InputRef(origin=path, kind="file", fmt=fmt, key=key)
+
+
+def _suffix(path: str) -> str:
+    """The lower-case extension as pathlib gives it ("" for "name." and ".hidden")."""
+    suffix = os.path.splitext(path)[1]
+    return "" if suffix == "." else suffix.lower()
 
 
 def _walk(folder: str) -> Iterator[InputRef | InputError]:
+    # scandir rather than listdir + a stat per name: a refresh walks the whole archive, so each
+    # file should cost one stat call (for its size and mtime) and no more.
     try:
-        names = sorted(os.listdir(folder))
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as exc:
         yield InputError(folder, f"cannot list folder: {exc.strerror or exc}")
         return
-    found = False
-    for name in names:
-        if name.startswith("."):
-            continue
-        child = os.path.join(folder, name)
-        found = True
-        if os.path.islink(child) and os.path.isdir(child):
-            yield InputError(child, "symbolic link to a folder (skipped, not followed)")
-            continue
-        yield from _discover_path(child)
-    if not found:
+    if not entries:
         yield InputError(folder, "folder has no files to read")
+        return
+    absolute = os.path.abspath(folder)
+    for entry in entries:
+        child = os.path.join(folder, entry.name)
+        if entry.is_symlink():
+            if os.path.isdir(child):
+                yield InputError(child, "symbolic link to a folder (skipped, not followed)")
+            else:
+                yield from _discover_path(child)
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(child)
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:  # gone or unreadable since the listing: the general path names the problem
+            yield from _discover_path(child)
+            continue
+        yield _file_ref(child, info, os.path.join(absolute, entry.name))
 
 
 def read_input(ref: InputRef, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:

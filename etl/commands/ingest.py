@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from etl.commands.common import db_option, load_engine, open_writable, run_exit
+from etl.commands.common import db_option, open_writable, run_exit
+from etl.commands.workers import load_extractor, workers_option
 from etl.pipeline import ingest_paths
 
 log = logging.getLogger(__name__)
@@ -22,11 +23,15 @@ log = logging.getLogger(__name__)
 @click.option("--codebook", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Codebook YAML (default: the bundled one, or $STANCE_CODEBOOK).")
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a feed URL.")
-def command(paths, db_path, date_override, source_name, codebook, timeout):
+@workers_option
+def command(paths, db_path, date_override, source_name, codebook, timeout, workers):
     """Ingest files, folders (recursively) and RSS/Atom feeds (files or http(s) URLs)."""
     db = open_writable(db_path)
-    engine = load_engine(codebook)
-    report = ingest_paths(
-        db, list(paths), date_override=date_override.date() if date_override else None,
-        source_override=source_name, engine=engine, timeout=timeout, args=" ".join(paths))
+    extractor = load_extractor(codebook, workers)
+    try:
+        report = ingest_paths(
+            db, list(paths), date_override=date_override.date() if date_override else None,
+            source_override=source_name, engine=extractor, timeout=timeout, args=" ".join(paths))
+    finally:
+        extractor.close()
     run_exit(report)

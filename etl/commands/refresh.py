@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from etl.cli import EXIT_LOCKED
-from etl.commands.common import db_option, load_engine, open_writable, resolve_db_path, run_exit
+from etl.commands.common import db_option, open_writable, resolve_db_path, run_exit
+from etl.commands.workers import load_extractor, workers_option
 from etl.errors import RefreshLocked
 from etl.locking import LockFileError, refresh_lock
 from etl.pipeline import ingest_paths
@@ -18,7 +19,8 @@ from etl.refresh_config import ConfigError, load_config
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Sources file (default $STANCE_CONFIG, then ~/.config/stancewatch/sources.yaml).")
 @db_option
-def command(config_path, db_path):
+@workers_option
+def command(config_path, db_path, workers):
     """Ingest only what is new from every configured source; safe to run from cron."""
     try:
         config = load_config(config_path)
@@ -28,10 +30,13 @@ def command(config_path, db_path):
     try:
         with refresh_lock(path):
             db = open_writable(path)
-            engine = load_engine(config.codebook)
-            report = ingest_paths(db, [s["path"] for s in config.sources], kind="refresh",
-                                  engine=engine, timeout=config.timeout, sources=config.sources,
-                                  args=str(config.path))
+            extractor = load_extractor(config.codebook, workers)
+            try:
+                report = ingest_paths(db, [s["path"] for s in config.sources], kind="refresh",
+                                      engine=extractor, timeout=config.timeout, sources=config.sources,
+                                      args=str(config.path))
+            finally:
+                extractor.close()
     except RefreshLocked as exc:
         click.echo(f"stance refresh: {exc}", err=True)
         raise SystemExit(EXIT_LOCKED)
