@@ -105,7 +105,7 @@ def _file_ref(path: str, info: os.stat_result, absolute: str) -> InputRef | Inpu
     """A stat'ed non-folder as an input, or the reason it is skipped."""
     if not stat.S_ISREG(info.st_mode):
         return InputError(path, "not a regular file (skipped)")
-    suffix = _suffix(path)
+    suffix = _suffix(absolute.rpartition(os.sep)[2])
     fmt = FORMATS.get(suffix)
     if fmt is None:
         what = f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)"
@@ -114,10 +114,10 @@ def _file_ref(path: str, info: os.stat_result, absolute: str) -> InputRef | Inpu
     return InputRef(origin=path, kind="file", fmt=fmt, key=key)
 
 
-def _suffix(path: str) -> str:
-    """The lower-case extension as pathlib gives it ("" for "name." and ".hidden")."""
-    suffix = os.path.splitext(path)[1]
-    return "" if suffix == "." else suffix.lower()
+def _suffix(name: str) -> str:
+    """The lower-case extension of a file name as pathlib gives it ("" for "name." and ".hidden")."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def _walk(folder: str) -> Iterator[InputRef | InputError]:
@@ -132,9 +132,9 @@ def _walk(folder: str) -> Iterator[InputRef | InputError]:
     if not entries:
         yield InputError(folder, "folder has no files to read")
         return
-    absolute = os.path.abspath(folder)
+    absolute = os.path.join(os.path.abspath(folder), "")  # with its trailing separator
     for entry in entries:
-        child = os.path.join(folder, entry.name)
+        child = entry.path  # the folder as given joined with the name, as os.path.join would
         if entry.is_symlink():
             if os.path.isdir(child):
                 yield InputError(child, "symbolic link to a folder (skipped, not followed)")
@@ -149,7 +149,7 @@ def _walk(folder: str) -> Iterator[InputRef | InputError]:
         except OSError:  # gone or unreadable since the listing: the general path names the problem
             yield from _discover_path(child)
             continue
-        yield _file_ref(child, info, os.path.join(absolute, entry.name))
+        yield _file_ref(child, info, absolute + entry.name)
 
 
 def read_input(ref: InputRef, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
