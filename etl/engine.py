@@ -23,7 +23,7 @@ class Engine:
     """Extracts statements from documents and tags each with topics and stances."""
 
     def __init__(self, codebook: Codebook | None = None, nlp: Language | None = None,
-                 parse_all: bool = False):
+                 parse_all: bool = False, untagged: bool = False):
         if codebook is None:
             from etl.codebook import load_codebook
 
@@ -34,6 +34,9 @@ class Engine:
         self.nlp = nlp or load_nlp()
         self.parse_all = parse_all  # False: sentences with no quote and no speech cue are only tokenized
         self.extractor = StatementExtractor(codebook, self.nlp)
+        # untagged=False: statements on no topic are kept only from documents where some topic
+        # phrase occurs; the others are not parsed at all (a retag finds them if topics change).
+        self.extractor.untagged_too = untagged
         self.tagger = Tagger(codebook, self.nlp)
         names = self.nlp.pipe_names
         self.token_attrs = CachedTokenAttributes(self.nlp) if all(c in names for c in COMPONENTS) else None

@@ -19,6 +19,7 @@ from etl.segment import Span, paragraphs, sentences
 from etl.speakers import Context, Speaker, SpeakerResolver
 from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  same_occasion)
+from etl.topic_gate import TopicGate
 
 log = logging.getLogger(__name__)
 
@@ -192,12 +193,17 @@ class StatementExtractor:
         self.nlp = nlp
         self.rules = SentenceRules(codebook)
         self.resolver = SpeakerResolver(codebook, nlp)
+        self.gate = TopicGate(codebook, nlp)
+        self.untagged_too = True  # False: skip parsing documents where no topic can be tagged
 
     def prepare(self, document: Document) -> Prepared:
         """Cut the text into paragraphs and sentences and find its quotations."""
         text = document.text
         paras = paragraphs(text)
         quotes = find_quotes(text, paras)
+        # A document that cannot hold a topic cue yields only untagged statements: when those are
+        # not wanted, its sentences are tokenized but not parsed.
+        wanted = self.untagged_too or self.gate.may_be_topical(text)
         out = []
         for p_index, para in enumerate(paras):
             if p_index == 0:
@@ -205,7 +211,7 @@ class StatementExtractor:
             para = _skip_time_stamp(text, para)
             for sent in sentences(text, para):
                 overlapping = [q for q in quotes if q.start < sent.end and q.end > sent.start]
-                cue = bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end])
+                cue = wanted and (bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end]))
                 out.append(Sentence(sent, p_index, overlapping, needs_parse=cue))
         return Prepared(document, out)
 

@@ -62,7 +62,7 @@ def phrase_lists(codebook: Codebook) -> dict[tuple[str, str], tuple[str, ...]]:
     return lists
 
 
-def _exact(phrase: str) -> bool:
+def exact_phrase(phrase: str) -> bool:
     letters = [c for c in phrase if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 5
 
@@ -78,8 +78,8 @@ class CueMatcher:
         lemma_phrases: list[tuple[str, str]] = []
         for (topic, kind), phrases in phrase_lists(codebook).items():
             label = f"{topic}\t{kind}"
-            exact = [nlp.make_doc(p) for p in phrases if _exact(p)]
-            loose = [p for p in phrases if not _exact(p)]
+            exact = [nlp.make_doc(p) for p in phrases if exact_phrase(p)]
+            loose = [p for p in phrases if not exact_phrase(p)]
             if exact:
                 self.exact.add(label, exact)
             if loose:

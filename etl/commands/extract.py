@@ -26,7 +26,7 @@ def _parse_day(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
 
 
-def load_engine(codebook_path: str | None):
+def load_engine(codebook_path: str | None, untagged: bool = False):
     """An Engine with the given (or default) codebook; codebook problems become a CLI error."""
     from etl.codebook import load_codebook
     from etl.engine import Engine
@@ -36,7 +36,7 @@ def load_engine(codebook_path: str | None):
     except CodebookError as exc:
         raise click.ClickException("codebook problems:\n" + "\n".join(exc.problems)) from exc
     try:
-        return Engine(codebook)
+        return Engine(codebook, untagged=untagged)
     except StanceError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -54,7 +54,7 @@ def command(paths: tuple[str, ...], day: date | None, codebook_path: str | None,
     from etl.documents import load_documents
     from etl.statement_rows import extraction_rows
 
-    engine = load_engine(codebook_path)
+    engine = load_engine(codebook_path, untagged=show_all)
     failed, empty = [], []
 
     def on_error(error: InputError) -> None:
