@@ -195,10 +195,19 @@ class SentenceRules:
             subject = agent_of(tok) or subject_of(tok)
             if subject is None or inside_quote(subject):
                 continue
-            verbs.append((sum(1 for _ in tok.ancestors), tok.i, tok, subject, kind))
+            depth = sum(1 for _ in tok.ancestors)
+            if tok.dep_ == "parataxis" and kind == "speech":
+                # "Britain, he wrote, was ready to ...": the interjected speaker owns the host clause,
+                # so it is weighed before any position the host clause itself reports.
+                verbs.append((depth - 1, tok.head.i - 0.5, tok, subject, kind))
+            else:
+                verbs.append((depth, tok.i, tok, subject, kind))
         verbs.sort(key=lambda v: (v[0], v[1]))
         for _, _, verb, subject, kind in verbs:
             content = content_of(verb)
+            if verb.dep_ == "parataxis" and kind == "speech":
+                own = {t.i for t in verb.subtree}
+                content = frozenset(t.i for t in verb.head.subtree if t.i not in own)
             if subject.dep_ == "pobj":  # passive: what was rejected is the subject's phrase
                 content |= {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
             found.append(Attribution(subject, verb, self._cue_text(verb), kind, frozenset(content),

@@ -361,6 +361,11 @@ class SpeakerResolver:
         if head.pos_ != "PROPN":
             return None
         key = fold(head.text)
+        given = {fold(t.text) for t in core if t.i < head.i and t.pos_ == "PROPN" and t.dep_ == "compound"
+                 and t.text[:1].isupper() and t.lower_ not in TITLE_WORDS}
+        if given:
+            # "Jarosław Kaczyński" is not Lech Kaczyński: a first name that differs rules them out.
+            return self._by_full_name(key, given, day)
         if key in ctx.surnames:
             actor_id = ctx.surnames[key]
             if actor_id in self._entries:
@@ -371,6 +376,18 @@ class SpeakerResolver:
         live = [c for c in candidates if self._entries[c].group_on(day) is not None] or candidates
         if len(live) == 1:
             return self.known(live[0], day, text, "surname")
+        return None
+
+    def _by_full_name(self, surname: str, given: set[str], day) -> Speaker | None:
+        """The codebook person with this surname whose names include every given name, if one."""
+        fits = []
+        for actor_id in self.surnames.get(surname, []):
+            entry = self._entries[actor_id]
+            words = {fold(w) for n in (entry.name, *entry.aliases) for w in n.split()}
+            if given <= words:
+                fits.append(actor_id)
+        if len(fits) == 1:
+            return self.known(fits[0], day, self._entries[fits[0]].name, "name")
         return None
 
     def _unknown(self, head, core, day, text) -> Speaker | None:

@@ -34,9 +34,21 @@ _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,30})?(
 def _inside(att: Attribution, outer: Attribution) -> bool:
     """True when an attribution sits in the reported words of `outer`."""
     if att.verb is not None and outer.verb is not None:
+        if outer.verb.dep_ == "parataxis" and outer.kind == "speech":
+            return att.verb.i in outer.content  # the host clause of "X, he said, Y" is his
         return att.verb.i in outer.content and nested_in(att.verb, outer.verb)
     node = att.verb if att.verb is not None else att.subject
     return node.i in outer.content
+
+
+def _appositive_name(subject):
+    """The proper name set beside a common-noun subject by commas ("the minister, Ana Ruiz,")."""
+    if subject.pos_ != "NOUN":
+        return None
+    for child in subject.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > subject.i:
+            return child
+    return None
 
 
 def _sentence_of(sents: list[Sentence], statement: Statement) -> int:
@@ -306,7 +318,12 @@ class StatementExtractor:
                 continue  # speech reported inside another speaker's words belongs to that speaker
             cue = self._date_cue(document, sent, att)
             day = cue.day if cue and cue.day else document.published
-            speaker = self.resolver.resolve(att.subject, day, state.ctx, mentions)
+            speaker = None
+            named = _appositive_name(att.subject)
+            if named is not None:  # "the coach, Ana Ruiz, said": the name, not the title, speaks
+                speaker = self.resolver.resolve(named, day, state.ctx, mentions)
+            if speaker is None:
+                speaker = self.resolver.resolve(att.subject, day, state.ctx, mentions)
             if speaker is None and att.fallback is not None:
                 speaker = self.resolver.resolve(att.fallback, day, state.ctx, mentions)
             if speaker is None and att.subject.tag_ == "NNS":

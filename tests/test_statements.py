@@ -36,6 +36,21 @@ def found(extractor, text):
 
 
 CASES = [
+    # an interjected speaker owns the host clause, whose own subject is not a speaker
+    pytest.param(
+        "Keir Starmer spoke in London. Britain, he wrote, was ready to put troops on the ground.",
+        [("Keir Starmer", "indirect", "Britain, he wrote, was ready to put troops on the ground.")],
+        id="interjected-speaker-owns-host-clause"),
+    # a codebook surname with another first name is someone else
+    pytest.param(
+        "Anna Starmer, a local councillor, said the bus would run.",
+        [("Anna Starmer", "indirect", "Anna Starmer, a local councillor, said the bus would run.")],
+        id="same-surname-other-first-name"),
+    # a common-noun subject with a name in apposition: the name speaks
+    pytest.param(
+        "The transport minister, Vikram Subramanian, said the line would reopen.",
+        [("Vikram Subramanian", "indirect", "The transport minister, Vikram Subramanian, said the line would reopen.")],
+        id="apposition-name-after-title"),
     # direct quotes: speaker after, before, in the middle; curly, straight, single, guillemets
     pytest.param(
         "“We will not be intimidated,” Mark Rutte said in Brussels.",
