@@ -244,7 +244,10 @@ def csv_maker(path: str, kind: str, f: ViewFilter, granularity: str = "statement
 def export_csv(path: str, kind: str, f: ViewFilter, granularity: str = "statement",
                shift_rows: list[dict] | None = None) -> bytes:
     """The CSV bytes of one export: statements, timeline or shifts, UTF-8."""
-    out = io.StringIO()
+    # st.download_button needs the whole file as bytes; encoding row by row into one byte buffer
+    # keeps a single copy of it (a str buffer plus its encoded copy held the export about twice).
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
     if kind == "shifts":
         export.export_shifts(shift_rows or [], out)
     else:
@@ -255,7 +258,9 @@ def export_csv(path: str, kind: str, f: ViewFilter, granularity: str = "statemen
                 export.export_timeline(db, f, granularity, out)
             else:
                 raise ValueError(f"unknown export {kind!r}")
-    return out.getvalue().encode("utf-8")
+    out.flush()
+    out.detach()
+    return raw.getvalue()
 
 
 # --- review writes -------------------------------------------------------------------
