@@ -23,20 +23,28 @@ def _statement_where(f: ViewFilter) -> tuple[str, list]:
 def statements_page(db: Database, f: ViewFilter, *, limit: int = 50, offset: int = 0) -> list[dict]:
     """One page of statements (newest first) with actor, group, topics and source; never the whole table."""
     where, params = _statement_where(f)
+    # The page's ids are picked first from narrow rows, so the excerpt, names and stances are
+    # built for the rows shown only, not for every row a filter selects before sorting.
     sql = f"""
+        WITH page AS (
+            SELECT e.statement_id, e.date FROM effective_statements e
+            JOIN documents d ON d.id = e.doc_id
+            {where}
+            ORDER BY e.date IS NULL, e.date DESC, e.statement_id
+            LIMIT ? OFFSET ?
+        )
         SELECT e.statement_id, e.date, e.actor_id, COALESCE(a.name, e.actor_id) AS actor,
                e.group_id, g.name AS group_name, e.quote_type, e.cue, ROUND(e.confidence, 3) AS confidence,
                substr(e.text, 1, {EXCERPT_CHARS}) AS excerpt,
                (SELECT group_concat(t.topic_id || ':' || t.stance, ', ') FROM effective_tags t
                  WHERE t.statement_id = e.statement_id) AS stances,
                d.source, d.title, d.url, e.doc_id, e.needs_review, e.confirmed, e.actor_corrected
-        FROM effective_statements e
+        FROM page p
+        JOIN effective_statements e ON e.statement_id = p.statement_id
         JOIN documents d ON d.id = e.doc_id
         LEFT JOIN actors a ON a.id = e.actor_id
         LEFT JOIN actors g ON g.id = e.group_id
-        {where}
-        ORDER BY e.date IS NULL, e.date DESC, e.statement_id
-        LIMIT ? OFFSET ?
+        ORDER BY p.date IS NULL, p.date DESC, p.statement_id
     """
     return list(db.query(sql, [*params, int(limit), int(offset)]))
 

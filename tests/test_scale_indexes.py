@@ -26,13 +26,30 @@ def test_m006_applies_to_a_database_migrated_before_it(tmp_path):
     assert M006_INDEXES <= index_names(open_db(path))
 
 
-def test_statements_page_reads_the_newest_index_without_sorting(sample_db):
+def test_statements_page_picks_its_rows_from_the_newest_index_without_sorting(sample_db):
     db = open_db(sample_db[0])
     traced: list[str] = []
     db.conn.set_trace_callback(traced.append)
     queries_statements.statements_page(db, ViewFilter(), limit=5)
     db.conn.set_trace_callback(None)
-    sql = next(s for s in reversed(traced) if s.lstrip().startswith("SELECT"))
-    plan = " | ".join(r[3] for r in db.conn.execute("EXPLAIN QUERY PLAN " + sql))
-    assert "idx_statements_newest" in plan
-    assert "TEMP B-TREE FOR ORDER BY" not in plan.split("CORRELATED")[0]
+    sql = next(s for s in reversed(traced) if s.lstrip().startswith("WITH"))
+    plan = db.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+    page = next(r[0] for r in plan if r[3] == "MATERIALIZE page")
+    picking = [r[3] for r in plan if r[1] == page]
+    assert "SCAN s USING INDEX idx_statements_newest" in picking
+    assert "USE TEMP B-TREE FOR ORDER BY" not in picking
+
+
+def test_statements_page_rows_and_order_survive_the_two_step_query(sample_db):
+    db = open_db(sample_db[0])
+    everything = queries_statements.statements_page(db, ViewFilter(), limit=1000)
+    keys = [(r["date"] is None, r["date"] or "", r["statement_id"]) for r in everything]
+    assert keys == sorted(keys, key=lambda k: (k[0], _desc(k[1]), k[2]))
+    pages = [r for offset in range(0, len(everything), 3)
+             for r in queries_statements.statements_page(db, ViewFilter(), limit=3, offset=offset)]
+    assert pages == everything
+    assert len(everything) == queries_statements.statement_count(db, ViewFilter())
+
+
+def _desc(text: str) -> tuple:
+    return tuple(-ord(c) for c in text)
