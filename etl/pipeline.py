@@ -7,6 +7,7 @@ from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import Callable, Iterable, Sequence
 
 from sqlite_utils import Database
@@ -249,17 +250,18 @@ def _ingest_one_source(run: _Run, path: str, sources_mod, documents_mod, date_ov
                        timeout: float) -> None:
     """Read one configured path or URL; it failed entirely when none of its inputs gave an article."""
     report = run.report
-    refs = list(sources_mod.discover([path]))
-    readable = [r for r in refs if not isinstance(r, InputError)]
-    for ref in refs:
-        if isinstance(ref, InputError):
-            run.problem(ref.origin, str(ref), level="skipped" if "skipped" in ref.problem else "error")
-    failed_inputs = 0
-    for start in range(0, len(readable), SEEN_CHUNK):
-        chunk = readable[start:start + SEEN_CHUNK]
-        # One query per chunk: a refresh of a large archive is mostly this lookup.
-        seen = store.seen_keys(run.db, [r.key for r in chunk if r.key])
+    found = sources_mod.discover([path])
+    readable = failed_inputs = 0
+    # The folder is walked a chunk at a time, so a run holds a chunk of inputs in memory, not the archive.
+    while chunk := list(islice(found, SEEN_CHUNK)):
         for ref in chunk:
+            if isinstance(ref, InputError):
+                run.problem(ref.origin, str(ref), level="skipped" if "skipped" in ref.problem else "error")
+        refs = [r for r in chunk if not isinstance(r, InputError)]
+        readable += len(refs)
+        # One query per chunk: a refresh of a large archive is mostly this lookup.
+        seen = store.seen_keys(run.db, [r.key for r in refs if r.key])
+        for ref in refs:
             report.bump("inputs")
             if ref.key in seen:
                 report.bump("docs_unchanged")
@@ -268,7 +270,7 @@ def _ingest_one_source(run: _Run, path: str, sources_mod, documents_mod, date_ov
                                      timeout):
                 failed_inputs += 1
     # A folder of nothing but unsupported files fails like an empty or unreadable one.
-    if failed_inputs == len(readable):
+    if failed_inputs == readable:
         report.failed_sources.append(path)
 
 
