@@ -1,0 +1,178 @@
+"""ETL throughput: words per second of `stance ingest` end to end, against a bare spaCy pass, and its peak memory.
+
+Run: .venv/bin/python tests/benchmarks/bench_etl.py [--words 150000] [--workers 1,2]
+
+The news mix is the corpus articles of etl/corpus/articles/dev (and probe-a, probe-b when present),
+copied until the mix holds --words words; each copy gets its own URLs and a numbered line, since
+identical articles are stored once. For each --workers value, `stance ingest` runs as its own
+process on the mix into a new SQLite file (discover, read, clean, extract, tag, write), while this
+script samples the resident memory of that process and its children every 50 ms. The bare
+baseline is `nlp.pipe` of the same model (etl.nlp.load_nlp) over the same document texts, in this
+script. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from etl.documents import load_documents
+from etl.nlp import load_nlp
+
+CORPUS = Path(__file__).parents[2] / "etl" / "corpus" / "articles"
+SETS = ("dev", "probe-a", "probe-b")  # never the held-out test set
+HOST = re.compile(r"(https?://[^/\s\"'<>]*example[^/\s\"'<>]*)")
+FEED_BODY_END = re.compile(r"(</content:encoded>|</description>|</content>|</summary>)")
+
+
+def corpus_files() -> list[Path]:
+    """The articles of the mix, in a fixed order."""
+    return [p for name in SETS if (CORPUS / name).is_dir() for p in sorted((CORPUS / name).iterdir())
+            if p.is_file() and not p.name.startswith(".")]
+
+
+def distinct_copy(path: Path, n: int) -> str:
+    """The file's content as copy n: its own URLs and one extra numbered line, so no copy is a duplicate."""
+    text = path.read_text(encoding="utf-8")
+    text = HOST.sub(lambda m: f"{m.group(1)}/copy{n}", text)
+    line = f"Bulletin number {n}."
+    if path.suffix in (".html", ".htm"):
+        end = text.rfind("</p>")
+        return text[:end + 4] + f"<p>{line}</p>" + text[end + 4:]
+    if path.suffix in (".xml", ".rss", ".atom"):
+        return FEED_BODY_END.sub(lambda m: f" {line}{m.group(1)}", text)
+    return text.rstrip("\n") + f"\n\n{line}\n"
+
+
+def build_mix(root: Path, words: int) -> tuple[int, int, list[str]]:
+    """Copies of the corpus under root until it holds `words` words: (documents, words, texts)."""
+    files = corpus_files()
+    texts: list[str] = []
+    total = 0
+    n = 0
+    while total < words:
+        folder = root / f"copy{n:04d}"
+        folder.mkdir(parents=True)
+        for path in files:
+            (folder / path.name).write_text(distinct_copy(path, n), encoding="utf-8")
+        for doc in load_documents([str(folder)]):
+            texts.append(doc.text)
+            total += len(doc.text.split())
+        n += 1
+    return len(texts), total, texts
+
+
+def tree_rss_kb(root_pid: int) -> dict[int, int]:
+    """Resident kB of root_pid and every descendant, read from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    tree = {root_pid}
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return {pid: rss.get(pid, 0) for pid in tree}
+
+
+def run_ingest(folder: Path, db_path: Path, workers: int) -> tuple[float, int, int, str]:
+    """(seconds, peak kB of the process tree, peak kB of its largest process, summary) of one ingest."""
+    command = [sys.executable, "-m", "etl", "ingest", str(folder), "--db", str(db_path), "--workers", str(workers)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peaks = {"tree": 0, "one": 0}
+
+    def sample() -> None:
+        while proc.poll() is None:
+            sizes = tree_rss_kb(proc.pid)
+            peaks["tree"] = max(peaks["tree"], sum(sizes.values()))
+            peaks["one"] = max(peaks["one"], max(sizes.values(), default=0))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"ingest failed ({proc.returncode}): {err[-2000:]}")
+    summary = [line for line in err.splitlines() if line.startswith("run ")][-1]
+    return seconds, peaks["tree"], peaks["one"], summary
+
+
+def stored_counts(db_path: Path) -> tuple[int, int, int]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return tuple(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                     for t in ("documents", "statements", "tags"))
+    finally:
+        conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=150_000, help="size of the news mix in words")
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts to run")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        docs, words, texts = build_mix(root / "mix", args.words)
+        one = root / "one"
+        one.mkdir()
+        (one / "a.md").write_text("---\ndate: 2025-02-13\n---\nThe minister said the talks would resume.\n",
+                                  encoding="utf-8")
+        print(f"news mix: {docs:,} documents, {words:,} words ({len(corpus_files())} corpus articles copied); "
+              f"{os.cpu_count()} cores")
+
+        nlp = load_nlp()
+        list(nlp.pipe(texts[:20]))  # warm-up
+        started = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=64):
+            pass
+        bare = time.perf_counter() - started
+        print(f"bare nlp.pipe ({nlp.meta['name']} {nlp.meta['version']}, all components): "
+              f"{bare:.1f} s, {words / bare:,.0f} words/s")
+
+        print(f"{'workers':>7}{'seconds':>9}{'startup':>9}{'words/s':>10}{'net w/s':>10}{'x bare':>8}"
+              f"{'x 1 worker':>12}{'peak RSS tree':>15}{'largest':>9}  stored (docs, statements, tags)")
+        base_net = None
+        for workers in [int(w) for w in args.workers.split(",")]:
+            startup, *_ = run_ingest(one, root / f"one-{workers}.db", workers)
+            db_path = root / f"mix-{workers}.db"
+            seconds, tree_kb, one_kb, summary = run_ingest(root / "mix", db_path, workers)
+            net = words / max(seconds - startup, 1e-9)
+            base_net = base_net or net
+            print(f"{workers:>7}{seconds:>9.1f}{startup:>9.1f}{words / seconds:>10,.0f}{net:>10,.0f}"
+                  f"{net / (words / bare):>8.2f}{net / base_net:>12.2f}{tree_kb / 1024:>12,.0f} MB"
+                  f"{one_kb / 1024:>6,.0f} MB  {stored_counts(db_path)}")
+            if f"{docs} new documents" not in summary:
+                print(f"  (not every copy was stored as new: {summary})")
+        print("seconds: the whole `stance ingest` process; startup: the same command on a one-article folder "
+              "(interpreter, model and worker start); net w/s: words / (seconds - startup)")
+
+
+if __name__ == "__main__":
+    main()
