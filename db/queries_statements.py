@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
 
 from sqlite_utils import Database
@@ -126,6 +127,7 @@ def review_queue(db: Database, *, threshold: float = REVIEW_THRESHOLD, limit: in
                  offset: int = 0) -> list[dict]:
     """Unreviewed statements flagged by the engine or below the confidence threshold, least sure first."""
     body, params = _queue_where(threshold)
+    candidates = _queue_candidates(db, threshold, int(limit) + int(offset))
     return list(db.query(f"""
         SELECT s.id AS statement_id, s.date, s.actor_id, COALESCE(a.name, s.actor_id) AS actor,
                s.quote_type, s.confidence, s.needs_review, substr(s.text, 1, {EXCERPT_CHARS}) AS excerpt,
@@ -133,11 +135,47 @@ def review_queue(db: Database, *, threshold: float = REVIEW_THRESHOLD, limit: in
                (SELECT group_concat(t.topic_id || ':' || t.stance, ', ') FROM tags t
                  WHERE t.statement_id = s.id) AS stances
         FROM statements s LEFT JOIN actors a ON a.id = s.actor_id
-        {body}
+        {body} AND s.id IN (SELECT value FROM json_each(?))
         ORDER BY s.needs_review DESC, MIN(s.confidence, COALESCE(
             (SELECT MIN(t.confidence) FROM tags t WHERE t.statement_id = s.id), 1.0)), s.id
         LIMIT ? OFFSET ?
-    """, [*params, int(limit), int(offset)]))
+    """, [*params, json.dumps(sorted(candidates)), int(limit), int(offset)]))
+
+
+_UNREVIEWED = ("NOT EXISTS (SELECT 1 FROM statement_overrides so WHERE so.statement_id = s.id)"
+               " AND NOT EXISTS (SELECT 1 FROM tag_overrides tov WHERE tov.statement_id = s.id)")
+
+
+def _queue_candidates(db: Database, threshold: float, n: int) -> set[str]:
+    """Ids that surely hold the queue's first `n` statements, found through confidence indexes.
+
+    The queue sorts flagged statements first, then by the lower of a statement's confidence and
+    its tags'. Every flagged statement is a candidate. Among the others, one in the first n has
+    fewer than n unreviewed statements before it, so it is among the first n statements in order
+    of their own confidence or the first n met walking tags in order of confidence (ties at the
+    cut included). Walking stops there, so a page costs about n rows, not the whole queue.
+    """
+    ids = {r["id"] for r in db.query(f"SELECT s.id FROM statements s WHERE s.needs_review = 1 AND {_UNREVIEWED}")}
+    ids |= _first_by_confidence(db.query(
+        f"SELECT s.id, s.confidence FROM statements s WHERE s.needs_review = 0 AND s.confidence < ?"
+        f" AND {_UNREVIEWED} ORDER BY s.confidence", [threshold]), n)
+    ids |= _first_by_confidence(db.query(
+        f"SELECT t.statement_id AS id, t.confidence FROM tags t JOIN statements s ON s.id = t.statement_id"
+        f" WHERE t.confidence < ? AND s.needs_review = 0 AND {_UNREVIEWED} ORDER BY t.confidence", [threshold]), n)
+    return ids
+
+
+def _first_by_confidence(rows, n: int) -> set[str]:
+    """Ids from rows in confidence order until n distinct ones are seen, plus any tied with the last."""
+    ids: set[str] = set()
+    cut = None
+    for row in rows:
+        if cut is not None and row["confidence"] > cut:
+            break
+        ids.add(row["id"])
+        if cut is None and len(ids) >= n:
+            cut = row["confidence"]
+    return ids
 
 
 def review_queue_count(db: Database, *, threshold: float = REVIEW_THRESHOLD) -> int:

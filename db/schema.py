@@ -317,6 +317,15 @@ def m006_scale_read_indexes(db: Database) -> None:
     ])
 
 
+@migrations()
+def m007_review_queue_indexes(db: Database) -> None:
+    """Confidence indexes, so the review queue walks the least sure statements and tags in order."""
+    _run(db, [
+        "CREATE INDEX idx_statements_review ON statements(needs_review, confidence)",
+        "CREATE INDEX idx_tags_confidence ON tags(confidence)",
+    ])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)
