@@ -53,10 +53,19 @@ def _points_sql(f: ViewFilter) -> tuple[str, list]:
 
 def stance_points(db: Database, f: ViewFilter, *, limit: int = 5000) -> list[dict]:
     """One row per stance point (statement x topic) in date order; the newest `limit` if more."""
-    sql, params = _points_sql(f)
-    rows = list(db.query(f"SELECT * FROM ({sql} ORDER BY e.date DESC, e.tag_id LIMIT ?)"
-                         " ORDER BY date, tag_id", [*params, limit]))
-    return rows
+    where, params = tag_conditions(f)
+    where.append("e.date IS NOT NULL")
+    sql, _ = _points_sql(f)
+    # The newest `limit` tag ids are picked from narrow rows first; names, excerpts and sources
+    # are then looked up for those rows only, not for every point of a busy actor or topic.
+    return list(db.query(f"""
+        WITH pick AS (
+            SELECT e.tag_id FROM effective_tags e JOIN documents d ON d.id = e.doc_id
+            {where_sql(where)}
+            ORDER BY e.date DESC, e.tag_id LIMIT ?
+        )
+        SELECT * FROM ({sql} AND e.tag_id IN (SELECT tag_id FROM pick)) ORDER BY date, tag_id
+    """, [*params, limit, *params]))
 
 
 def iter_stance_points(db: Database, f: ViewFilter) -> Iterator[dict]:
