@@ -23,6 +23,8 @@ from etl.topic_gate import TopicGate
 
 log = logging.getLogger(__name__)
 
+NAMED = frozenset({"name", "alias", "surname", "unknown"})  # how a person named in the text was resolved
+
 CONTEXT_SENTENCES = 0  # sentences before the paragraph that the tagger also sees as context
 BASE_CONFIDENCE = {"direct": 0.95, "mixed": 0.9, "indirect": 0.88, "according_to": 0.85, "reported": 0.75}
 
@@ -223,9 +225,32 @@ class StatementExtractor:
             para = _skip_time_stamp(text, para)
             for sent in sentences(text, para):
                 overlapping = [q for q in quotes if q.start < sent.end and q.end > sent.start]
-                cue = wanted and (bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end]))
+                cue = wanted and (bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end])
+                                  or self._names_person(text[sent.start:sent.end]))
                 out.append(Sentence(sent, p_index, overlapping, needs_parse=cue))
         return Prepared(document, out)
+
+    def _clause_antecedent(self, att: Attribution, day, state: _DocState, mentions) -> Speaker | None:
+        """"Mr Biden gave his answer on Friday, when he told reporters ...": a he/she in a clause
+        below another whose subject is a person named there refers to that person."""
+        subject, verb = att.subject, att.verb
+        if verb is None or subject.pos_ != "PRON" or subject.lower_ not in ("he", "she"):
+            return None
+        for above in verb.ancestors:
+            for child in above.children:
+                if child.dep_ == "nsubj" and child.pos_ == "PROPN":
+                    found = self.resolver.resolve(child, day, state.ctx, mentions)
+                    if found is not None and found.actor.kind == "person" and found.how in NAMED:
+                        return replace(found, mention=subject.text, how="pronoun")
+                    return None
+        return None
+
+    def _names_person(self, text: str) -> bool:
+        """True when a codebook person is named: the parse then tells whether they are the subject,
+        the likely antecedent of a later "he" or "she"."""
+        return any(kind == "name" and (entry := self.codebook.actor(target)) is not None
+                   and entry.kind == "person"
+                   for _, kind, target in self.resolver.mentions(self.nlp.make_doc(text)))
 
     def finish(self, prepared: Prepared) -> tuple[list[Statement], list[Actor], dict[str, Doc]]:
         """Statements from parsed sentences, the new actors they name, and each statement's Doc."""
@@ -322,6 +347,8 @@ class StatementExtractor:
             named = _appositive_name(att.subject)
             if named is not None:  # "the coach, Ana Ruiz, said": the name, not the title, speaks
                 speaker = self.resolver.resolve(named, day, state.ctx, mentions)
+            if speaker is None:
+                speaker = self._clause_antecedent(att, day, state, mentions)
             if speaker is None:
                 speaker = self.resolver.resolve(att.subject, day, state.ctx, mentions)
             if speaker is None and att.fallback is not None:
@@ -551,6 +578,15 @@ class StatementExtractor:
         day = cue.day if cue and cue.day else document.published
         mentions = self.resolver.mentions(sdoc)
         speaker = self.resolver.resolve(subjects[0], day, state.ctx, mentions)
+        if speaker is None or speaker.actor.kind != "person":
+            # "The words were still being parsed when Keir Starmer set out his answer": a person
+            # named as the subject of another clause is the likelier antecedent of a later "he".
+            for tok in sdoc:
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and tok not in subjects:
+                    other = self.resolver.resolve(tok, day, state.ctx, mentions)
+                    if other is not None and other.actor.kind == "person" and other.how in NAMED:
+                        speaker = other
+                        break
         if cue is not None and cue.day is not None:
             state.dated(speaker.actor.id if speaker else "", sent, cue, index)
         if speaker is None or not speaker.actor.known and speaker.actor.kind == "group":

@@ -41,6 +41,18 @@ CASES = [
         "Keir Starmer spoke in London. Britain, he wrote, was ready to put troops on the ground.",
         [("Keir Starmer", "indirect", "Britain, he wrote, was ready to put troops on the ground.")],
         id="interjected-speaker-owns-host-clause"),
+    # he/she below a clause whose subject is a named person refers to that person
+    pytest.param(
+        "Olaf Scholz spoke first. Pete Hegseth gave his answer on Friday, when he told reporters that Europe must pay.",
+        [("Pete Hegseth", "indirect",
+          "Pete Hegseth gave his answer on Friday, when he told reporters that Europe must pay.")],
+        id="pronoun-in-subordinate-clause-refers-to-main-subject"),
+    # a person named as another clause's subject becomes the antecedent of the next "he"
+    pytest.param(
+        "Olaf Scholz spoke first. The talks had stalled when Keir Starmer set out his plan. "
+        "Britain, he wrote, was ready to help.",
+        [("Keir Starmer", "indirect", "Britain, he wrote, was ready to help.")],
+        id="subject-of-subordinate-clause-is-antecedent"),
     # a codebook surname with another first name is someone else
     pytest.param(
         "Anna Starmer, a local councillor, said the bus would run.",
