@@ -30,6 +30,7 @@ def _explicit(tag: str) -> str:
 _CUE = re.compile(
     rf"\b(?:"
     rf"(?P<last>[Ll]ast|[Tt]his\s+past)\s+(?P<wdl>{_WD})"
+    rf"|(?:[Oo]n\s+)?(?P<wdlw>{_WD})\s+of\s+last\s+week"  # "on Thursday of last week"
     rf"|(?:[Aa]t|[Dd]uring)\s+(?P<wdp>{_WD})['’]s(?=\s)"  # "at Tuesday's summit"
     rf"|(?<![Nn]ext\s)(?<![Cc]oming\s)(?:[Oo]n\s+)?(?P<wd>{_WD})(?:\s+(?:morning|afternoon|evening|night))?"
     rf"(?:,?\s*\(?(?:{_explicit('a')})\)?)?"
@@ -103,6 +104,9 @@ def _cue_day(match: re.Match, published: date | None) -> date | None:
         return _explicit_day(match, published)
     if published is None:
         return None
+    if match.group("wdlw"):  # that weekday in the calendar week (Monday to Sunday) before this one
+        monday = published - timedelta(days=published.weekday())
+        return monday - timedelta(days=7) + timedelta(days=WEEKDAYS.index(match.group("wdlw").lower()))
     weekday = match.group("wd") or match.group("wdl") or match.group("wdp")
     if weekday:
         wd = WEEKDAYS.index(weekday.lower())
@@ -155,7 +159,35 @@ def resolve(cue_text: str, published: date | None) -> date | None:
 
 # "on the same day", "told the same breakfast": the occasion last dated in the article.
 _SAME_OCCASION = re.compile(r"\b(?:the|that) same (?:day|evening|morning|meeting|breakfast|lunch|dinner|"
-                            r"session|summit|event|occasion|gathering|news conference|press conference)\b")
+                            r"session|summit|event|occasion|gathering|appearance|news conference|"
+                            r"press conference)\b")
+# "told the meeting", "after the talks": an occasion the article has already told of, and dated.
+_OCCASION_BACK = re.compile(r"\b(?:told|addressed|after|following|at|during|before) the "
+                            r"(meeting|talks|session|summit|gathering|conference)\b")
+
+
+_TOLD_OF = {"meeting": "meetings?|met", "talks": "talks|talked", "gathering": "gatherings?|gathered"}
+
+
+def occasion_named(text: str) -> tuple[str, int] | None:
+    """The occasion noun a sentence points back to ("after the meeting": "meeting") and where."""
+    match = _OCCASION_BACK.search(text)
+    return (match.group(1), match.start(1)) if match else None
+
+
+def occasion_day(text: str, before: int, noun: str, published: date | None) -> DateCue | None:
+    """The date cue of the last earlier sentence that names the occasion with a day ("the Paris
+    meeting on Monday"), looking back from `before`; None if the article never dated it."""
+    prose = text[:before]
+    told_of = _TOLD_OF.get(noun, noun + "s?")
+    for found in reversed(list(re.finditer(r"\b(?:" + told_of + r")\b", prose))):
+        lo = max(prose.rfind(". ", 0, found.start()), prose.rfind("\n", 0, found.start())) + 1
+        hi = min((i for i in (prose.find(". ", found.end()), prose.find("\n", found.end())) if i >= 0),
+                 default=len(prose))
+        dated = [c for c in find_cues(text, published, lo, hi) if c.day is not None]
+        if dated:
+            return min(dated, key=lambda c: abs(c.start - found.start()))
+    return None
 
 
 def same_occasion(text: str) -> bool:

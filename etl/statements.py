@@ -18,7 +18,7 @@ from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
 from etl.speakers import Context, Speaker, SpeakerResolver
 from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
-                                 same_occasion)
+                                 occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
 
 log = logging.getLogger(__name__)
@@ -500,6 +500,12 @@ class StatementExtractor:
         if cue is not None:
             return None, cue.text  # "on Wednesday" in an undated article: the day is unknown
         text = document.text[sent.span.start:sent.span.end]
+        named = occasion_named(text)
+        if named is not None and self._in_speech_clause(sent, named[1]):
+            dated = occasion_day(document.text, sent.span.start, named[0], document.published)
+            if dated is not None:
+                state.dates[actor_id] = (dated.day, dated.text, index)
+                return dated.day, dated.text
         if state.last_day is not None and same_occasion(text):
             state.dates[actor_id] = (*state.last_day, index)  # later "he said" is that day too
             return state.last_day  # "on the same day", "told the same breakfast"
@@ -517,6 +523,14 @@ class StatementExtractor:
         if options:
             return max(options, key=lambda o: o[2])[:2]
         return document.published, state.default_cue  # a present position holds on that day
+
+    @staticmethod
+    def _in_speech_clause(sent: Sentence, offset: int) -> bool:
+        """False when the character offset sits in a relative clause ("X, who had met Y at the
+        summit a day earlier, said"): that clause tells of another occasion."""
+        tok = sent.doc.char_span(offset, offset + 1, alignment_mode="expand")
+        return tok is not None and not any(a.dep_ == "relcl" for a in tok.root.ancestors) \
+            and tok.root.dep_ != "relcl"
 
     @staticmethod
     def _section_header(document: Document, index: int, sent: Sentence, state: _DocState) -> bool:

@@ -35,6 +35,8 @@ THU = date(2025, 2, 13)
     ("yesterday", date(2025, 3, 1), date(2025, 2, 28)),
     ("earlier today", THU, THU),
     ("last week", THU, date(2025, 2, 6)),
+    ("on Thursday of last week", THU, date(2025, 2, 6)),
+    ("on Monday of last week", THU, date(2025, 2, 3)),
     ("on the 12th of February", THU, date(2025, 2, 12)),
     ("on the 3rd of March 2019", THU, date(2019, 3, 3)),
     ("on February 12th", THU, date(2025, 2, 12)),
@@ -190,3 +192,32 @@ def test_a_day_earlier_counts_back_from_the_last_event_told():
     # with no event told before it, from the publication date
     assert _dates("Two days earlier, Mark Rutte had said 5% was the floor.", THU) == [
         ("Mark Rutte", date(2025, 2, 11), "Two days earlier")]
+
+
+def test_after_the_meeting_takes_the_day_the_meeting_was_dated():
+    extractor = StatementExtractor(mini_codebook(), load_nlp())
+    text = ("Leaders met in Paris on Monday to discuss a force for Ukraine. The talks ran late.\n\n"
+            "Olaf Scholz said on Wednesday that he would wait.\n\n"
+            "Keir Starmer told reporters after the meeting that Britain was ready.")
+    doc = Document(id="t", origin="t.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=THU, date_source="metadata")
+    prep = extractor.prepare(doc)
+    for sent, sdoc in zip(prep.sentences, load_nlp().pipe(prep.texts())):
+        sent.doc = sdoc
+    statements, _, _ = extractor.finish(prep)
+    days = {s.actor_name: s.date for s in statements}
+    assert days["Keir Starmer"] == date(2025, 2, 10)  # the Monday meeting, not Wednesday's remark
+    assert days["Olaf Scholz"] == date(2025, 2, 12)
+
+
+def test_a_meeting_in_a_relative_clause_does_not_date_the_remark():
+    extractor = StatementExtractor(mini_codebook(), load_nlp())
+    text = ("Leaders met in Paris on Monday.\n\n"
+            "Olaf Scholz, who had spoken at the meeting, said that the plan was premature.")
+    doc = Document(id="t", origin="t.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=THU, date_source="metadata")
+    prep = extractor.prepare(doc)
+    for sent, sdoc in zip(prep.sentences, load_nlp().pipe(prep.texts())):
+        sent.doc = sdoc
+    statements, _, _ = extractor.finish(prep)
+    assert [s.date for s in statements] == [THU]
