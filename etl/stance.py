@@ -151,6 +151,9 @@ def negation_heads(path: list[Token], own: range | set[int],
                     heads.append(token.i)
             elif child.dep_.startswith("nsubj") and _negative_subject(child, negations):
                 heads.append(token.i)  # "nobody wants", "no country will send"
+            elif k == 0 and child.dep_ == "dobj" and any(
+                    g.dep_ in ("det", "preconj") and g.lower_ in ("neither", "no") for g in child.children):
+                heads.append(token.i)  # the cue verb's own object denied: "send neither arms nor troops"
     return heads
 
 
