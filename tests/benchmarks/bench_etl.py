@@ -8,7 +8,9 @@ identical articles are stored once. For each --workers value, `stance ingest` ru
 process on the mix into a new SQLite file (discover, read, clean, extract, tag, write), while this
 script samples the resident memory of that process and its children every 50 ms. The bare
 baseline is `nlp.pipe` of the same model (etl.nlp.load_nlp) over the same document texts, in this
-script. Prints figures; asserts nothing.
+script. CPU seconds of the ingest (its process and every child) are printed beside wall-clock
+seconds, since on a machine shared with other jobs the wall clock of two workers says more about
+the other jobs than about the workers. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import re
 import sqlite3
 import subprocess
@@ -54,9 +57,13 @@ def distinct_copy(path: Path, n: int) -> str:
 
 
 def build_mix(root: Path, words: int) -> tuple[int, int, list[str]]:
-    """Copies of the corpus under root until it holds `words` words: (documents, words, texts)."""
+    """Copies of the corpus under root until it holds `words` words: (documents, words, texts).
+
+    Counted as ingest stores them: a document with the text or URL of one before it is not counted.
+    """
     files = corpus_files()
     texts: list[str] = []
+    seen: set[str] = set()
     total = 0
     n = 0
     while total < words:
@@ -65,6 +72,9 @@ def build_mix(root: Path, words: int) -> tuple[int, int, list[str]]:
         for path in files:
             (folder / path.name).write_text(distinct_copy(path, n), encoding="utf-8")
         for doc in load_documents([str(folder)]):
+            if doc.id in seen or (doc.url and doc.url in seen):
+                continue
+            seen.update(x for x in (doc.id, doc.url) if x)
             texts.append(doc.text)
             total += len(doc.text.split())
         n += 1
@@ -97,9 +107,10 @@ def tree_rss_kb(root_pid: int) -> dict[int, int]:
     return {pid: rss.get(pid, 0) for pid in tree}
 
 
-def run_ingest(folder: Path, db_path: Path, workers: int) -> tuple[float, int, int, str]:
-    """(seconds, peak kB of the process tree, peak kB of its largest process, summary) of one ingest."""
+def run_ingest(folder: Path, db_path: Path, workers: int) -> tuple[float, float, int, int, str]:
+    """(seconds, CPU seconds, peak kB of the process tree, peak kB of its largest process, summary) of one ingest."""
     command = [sys.executable, "-m", "etl", "ingest", str(folder), "--db", str(db_path), "--workers", str(workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peaks = {"tree": 0, "one": 0}
@@ -116,10 +127,12 @@ def run_ingest(folder: Path, db_path: Path, workers: int) -> tuple[float, int, i
     _, err = proc.communicate()
     seconds = time.perf_counter() - started
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers were reaped by the ingest, so they count
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"ingest failed ({proc.returncode}): {err[-2000:]}")
     summary = [line for line in err.splitlines() if line.startswith("run ")][-1]
-    return seconds, peaks["tree"], peaks["one"], summary
+    return seconds, cpu, peaks["tree"], peaks["one"], summary
 
 
 def stored_counts(db_path: Path) -> tuple[int, int, int]:
@@ -149,29 +162,33 @@ def main() -> None:
 
         nlp = load_nlp()
         list(nlp.pipe(texts[:20]))  # warm-up
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _ in nlp.pipe(texts, batch_size=64):
             pass
-        bare = time.perf_counter() - started
+        bare, bare_cpu = time.perf_counter() - started, time.process_time() - cpu_started
         print(f"bare nlp.pipe ({nlp.meta['name']} {nlp.meta['version']}, all components): "
-              f"{bare:.1f} s, {words / bare:,.0f} words/s")
+              f"{bare:.1f} s ({bare_cpu:.1f} CPU s), {words / bare:,.0f} words/s; "
+              f"load average {os.getloadavg()[0]:.1f}")
 
         print(f"{'workers':>7}{'seconds':>9}{'startup':>9}{'words/s':>10}{'net w/s':>10}{'x bare':>8}"
-              f"{'x 1 worker':>12}{'peak RSS tree':>15}{'largest':>9}  stored (docs, statements, tags)")
+              f"{'x 1 worker':>12}{'CPU s':>8}{'cores':>7}{'peak RSS tree':>15}{'largest':>9}{'load':>6}"
+              f"  stored (docs, statements, tags)")
         base_net = None
         for workers in [int(w) for w in args.workers.split(",")]:
             startup, *_ = run_ingest(one, root / f"one-{workers}.db", workers)
             db_path = root / f"mix-{workers}.db"
-            seconds, tree_kb, one_kb, summary = run_ingest(root / "mix", db_path, workers)
+            seconds, cpu, tree_kb, one_kb, summary = run_ingest(root / "mix", db_path, workers)
             net = words / max(seconds - startup, 1e-9)
             base_net = base_net or net
             print(f"{workers:>7}{seconds:>9.1f}{startup:>9.1f}{words / seconds:>10,.0f}{net:>10,.0f}"
-                  f"{net / (words / bare):>8.2f}{net / base_net:>12.2f}{tree_kb / 1024:>12,.0f} MB"
-                  f"{one_kb / 1024:>6,.0f} MB  {stored_counts(db_path)}")
+                  f"{net / (words / bare):>8.2f}{net / base_net:>12.2f}{cpu:>8.1f}{cpu / seconds:>7.2f}"
+                  f"{tree_kb / 1024:>12,.0f} MB{one_kb / 1024:>6,.0f} MB{os.getloadavg()[0]:>6.1f}"
+                  f"  {stored_counts(db_path)}")
             if f"{docs} new documents" not in summary:
-                print(f"  (not every copy was stored as new: {summary})")
+                print(f"  (stored other than counted: {summary})")
         print("seconds: the whole `stance ingest` process; startup: the same command on a one-article folder "
-              "(interpreter, model and worker start); net w/s: words / (seconds - startup)")
+              "(interpreter, model and worker start); net w/s: words / (seconds - startup); CPU s: user+system "
+              "seconds of the ingest and its workers; cores: CPU s / seconds; load: 1-minute load average after")
 
 
 if __name__ == "__main__":
