@@ -16,7 +16,7 @@ from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
-from etl.speakers import Context, Speaker, SpeakerResolver
+from etl.speakers import Context, Speaker, SpeakerResolver, fold
 from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
@@ -41,6 +41,34 @@ def _inside(att: Attribution, outer: Attribution) -> bool:
         return att.verb.i in outer.content and nested_in(att.verb, outer.verb)
     node = att.verb if att.verb is not None else att.subject
     return node.i in outer.content
+
+
+_LABEL = re.compile(r"([A-Z][A-Z.'’\-]*(?: [A-Z][A-Z.'’\-]*){0,3}):\s")
+QUESTION_LABELS = frozenset({"Q", "QUESTION", "REPORTER", "INTERVIEWER", "MODERATOR"})
+MIN_TRANSCRIPT_LABELS = 3
+
+
+def _transcript_labels(text: str, sents: list[Sentence]) -> dict[int, str]:
+    """Paragraph -> speaker label, for a transcript: paragraphs opening "NAME:" in capitals, and
+    the unlabelled paragraphs that continue an answer. Empty unless several labels occur."""
+    labels: dict[int, str] = {}
+    seen: set[int] = set()
+    for sent in sents:
+        if sent.para in seen:
+            continue
+        seen.add(sent.para)
+        match = _LABEL.match(text, sent.span.start)
+        if match:
+            labels[sent.para] = match.group(1)
+    if len(labels) < MIN_TRANSCRIPT_LABELS:
+        return {}
+    out: dict[int, str] = {}
+    current = None
+    for para in sorted(seen):
+        current = labels.get(para, current)
+        if current is not None:
+            out[para] = current
+    return out
 
 
 def _appositive_name(subject):
@@ -230,6 +258,33 @@ class StatementExtractor:
                 out.append(Sentence(sent, p_index, overlapping, needs_parse=cue))
         return Prepared(document, out)
 
+    def _transcript_line(self, document: Document, index: int, sent: Sentence, label: str,
+                         state: _DocState) -> None:
+        """One sentence of a transcript answer: a direct statement of the labelled speaker."""
+        if label in QUESTION_LABELS:
+            return
+        speaker = self._label_speaker(label, document.published, state)
+        if speaker is None:
+            return
+        att = Attribution(sent.doc[0], None, f"{label}:", "colon", frozenset(range(len(sent.doc))))
+        found = self._found(document, index, sent, sent.span, att, speaker, None, "direct", "transcript", state)
+        state.found.setdefault(index, []).append(found)
+        state.ctx.note(speaker)
+
+    def _label_speaker(self, label: str, day, state: _DocState) -> Speaker | None:
+        """The person a transcript label names: a surname ("RUTTE", "MR RUTTE") of someone the
+        article names, else the one codebook person of that surname holding a role that day."""
+        key = fold(label.split()[-1])
+        actor_id = state.ctx.surnames.get(key)
+        if actor_id is not None and self.codebook.actor(actor_id) is not None:
+            return self.resolver.known(actor_id, day, label, "surname")
+        if actor_id is not None:
+            previous = state.ctx.named.get(actor_id)
+            return replace(previous, mention=label, how="surname") if previous else None
+        holders = [a for a in self.resolver.surnames.get(key, [])
+                   if (entry := self.codebook.actor(a)) is not None and entry.group_on(day) is not None]
+        return self.resolver.known(holders[0], day, label, "surname") if len(holders) == 1 else None
+
     def _clause_antecedent(self, att: Attribution, day, state: _DocState, mentions) -> Speaker | None:
         """"Mr Biden gave his answer on Friday, when he told reporters ...": a he/she in a clause
         below another whose subject is a person named there refers to that person."""
@@ -264,10 +319,16 @@ class StatementExtractor:
                 document = replace(document, published=anchor.day)
                 state.default_cue = f"undated; latest full date in text: {anchor.text}"
         pending: list[int] = []
+        transcript = _transcript_labels(document.text, prepared.sentences)
         for index, sent in enumerate(prepared.sentences):
             if sent.doc is None:
                 continue
             if self._section_header(document, index, sent, state):
+                continue
+            if sent.para in transcript:
+                # A transcript's speaker label ("RUTTE:") owns its answer; questions ("Q:") are nobody's.
+                self._transcript_line(document, index, sent, transcript[sent.para], state)
+                self._note_names(sent, state)
                 continue
             if not sent.doc.has_annotation("DEP"):
                 self._note_cheap(document, index, sent, state)  # nothing said here: who and when

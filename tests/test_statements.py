@@ -426,3 +426,23 @@ def test_its_minister_is_the_minister_of_the_group_just_named(extractor):
     text = "Estonia will not send troops to Ukraine, its prime minister said."
     statements, _ = run(extractor, text, date(2023, 3, 1))
     assert [(s.actor_name, s.quote_type) for s in statements] == [("Kaja Kallas", "indirect")]
+
+
+def test_transcript_labels_own_their_answers_and_questions_are_nobodys(extractor):
+    text = ("Following is a transcript of a news conference by Mark Rutte.\n\n"
+            "RUTTE: Good afternoon. Allies will spend more on defence.\n\n"
+            "Q: Will Ukraine join NATO?\n\n"
+            "RUTTE: The path is irreversible.\n\n"
+            "It will take time.\n\n"
+            "Q: Is Europe paying enough?\n\n"
+            "RUTTE: Not yet.")
+    got = [(s.actor_name, s.quote_type, s.text) for s in run(extractor, text)[0]]
+    assert ("Mark Rutte", "direct", "Allies will spend more on defence.") in got
+    assert ("Mark Rutte", "direct", "It will take time.") in got  # an answer's next paragraph
+    assert not any("?" in t for _, _, t in got)  # no question became a statement
+    assert {a for a, _, _ in got} == {"Mark Rutte"}
+
+
+def test_two_labels_do_not_make_a_transcript(extractor):
+    text = "NOTE: This story was updated.\n\nUPDATE: Mark Rutte said allies would spend more."
+    assert [s.actor_name for s in run(extractor, text)[0]] == ["Mark Rutte"]
