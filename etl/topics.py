@@ -67,6 +67,20 @@ def exact_phrase(phrase: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 5
 
 
+INTENSIFIERS = ("far", "much", "a lot", "significantly", "considerably", "substantially")
+
+
+def with_intensifiers(phrases: list[str]) -> list[str]:
+    """The phrases, plus each "<word> more ..." with a degree word before "more" ("pay far more")."""
+    out = list(phrases)
+    for phrase in phrases:
+        words = phrase.split()
+        if len(words) >= 2 and "more" in words[1:]:
+            k = words.index("more", 1)
+            out.extend(" ".join(words[:k] + [degree] + words[k:]) for degree in INTENSIFIERS)
+    return out
+
+
 class CueMatcher:
     """Finds every codebook cue in a Doc; build once, call per document."""
 
@@ -79,7 +93,7 @@ class CueMatcher:
         for (topic, kind), phrases in phrase_lists(codebook).items():
             label = f"{topic}\t{kind}"
             exact = [nlp.make_doc(p) for p in phrases if exact_phrase(p)]
-            loose = [p for p in phrases if not exact_phrase(p)]
+            loose = with_intensifiers([p for p in phrases if not exact_phrase(p)])
             if exact:
                 self.exact.add(label, exact)
             if loose:

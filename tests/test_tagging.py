@@ -41,6 +41,10 @@ def outcome(tags, expected):
 
 
 CASES = [
+    # --- a degree word inside a cue ---
+    ("NATO allies should be paying far more for their defence, the president said.", None, {(BURDEN, "support")}),
+    ("European allies must spend considerably more on defence, the secretary general said.", None,
+     {(BURDEN, "support")}),
     # --- the cue verb's own object denied ---
     ("Budapest would send neither weapons nor soldiers to Ukraine, the foreign minister said.", None,
      {(TROOPS, "oppose")}),
