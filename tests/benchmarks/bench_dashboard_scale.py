@@ -197,7 +197,7 @@ def bench_queries(path: Path, show_plans: bool, only: str | None, skip: list[str
     return results
 
 
-def bench_pages(path: Path) -> list[tuple[str, float]]:
+def bench_pages(path: Path, pages: list[str]) -> list[tuple[str, float]]:
     """Median of 3 cold renders per page, each with Streamlit's caches cleared."""
     import streamlit as st
     from streamlit.logger import set_log_level
@@ -208,7 +208,7 @@ def bench_pages(path: Path) -> list[tuple[str, float]]:
     os.environ["STANCE_DB"] = str(path)
     results = []
     print(f"\n{'page':<11} {'median s':>9} {'runs':>4}  vs {PAGE_LIMIT_S:.0f} s")
-    for page in PAGES:
+    for page in pages:
         times, errors = [], []
         for _ in range(3):
             if times and times[0] > GIVE_UP_PAGE_S:
@@ -236,6 +236,7 @@ def main() -> None:
     parser.add_argument("--plans", action="store_true", help="EXPLAIN QUERY PLAN for queries over the limit")
     parser.add_argument("--no-pages", action="store_true", help="queries only")
     parser.add_argument("--no-queries", action="store_true", help="page renders only")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES, help="pages to render (default all)")
     parser.add_argument("--only", help="only queries whose page or name contains this text")
     parser.add_argument("--skip", action="append", default=[], help="leave out queries containing this text")
     args = parser.parse_args()
@@ -249,7 +250,7 @@ def main() -> None:
         slow = [r for r in results if r[2] >= QUERY_LIMIT_S]
         print(f"{len(results) - len(slow)} of {len(results)} queries under {QUERY_LIMIT_S * 1000:.0f} ms")
     if not args.no_pages:
-        pages = bench_pages(args.db)
+        pages = bench_pages(args.db, args.pages)
         print(f"{sum(s < PAGE_LIMIT_S for _, s in pages)} of {len(pages)} pages under {PAGE_LIMIT_S:.0f} s")
 
 
