@@ -194,6 +194,22 @@ def modality_of(path: list[Token], own: range | set[int] = range(0)) -> str | No
     return None
 
 
+JUDGED_CLAUSE_DEPS = frozenset({"advcl", "ccomp", "xcomp", "csubj"})
+DENIALS = frozenset({"not", "n't", "never", "neither", "no", "without"})
+
+
+def _judges_a_denial(path: list[Token], own) -> bool:
+    """True when the cue is the predicate of "it is <cue> when/that/to ..." and that clause
+    denies something ("absurd when a time frame is not set", "a mistake not to invite them")."""
+    for below, token in zip(path, path[1:]):
+        if token.lemma_ != "be" or below.dep_ not in ("acomp", "attr"):
+            continue
+        clauses = [c for c in (*token.children, *path[0].children) if c.dep_ in JUDGED_CLAUSE_DEPS]
+        return any(t.i not in own and t.lower_ in DENIALS and t.dep_ in ("neg", "preconj", "det", "advmod")
+                   for clause in clauses for t in clause.subtree)
+    return False
+
+
 def intensified(path: list[Token]) -> bool:
     """True when 'strongly', 'firmly'... modifies the cue or its verb."""
     return any(c.lower_ in INTENSIFIERS for t in path[:2] for c in t.children)
@@ -251,6 +267,9 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         return Reading(cue, -1, NEGATED_SUPPORT_WEIGHT, True, modality_of(path, own), outer,
                        path=tuple(t.i for t in path), subject=_subject(path),
                        negated_at=tuple(heads), rule_name="negated-neutral-cue")
+    if cue.polarity and not outer and _judges_a_denial(path, own):
+        # "It is absurd when no time frame is set": the judgement falls on a denial, so it flips.
+        negated = not negated
     if negated:
         weight = NEGATED_SUPPORT_WEIGHT if sign > 0 else NEGATED_OPPOSE_WEIGHT
         sign = -sign

@@ -41,6 +41,11 @@ def outcome(tags, expected):
 
 
 CASES = [
+    # --- a judgement of a denial flips ---
+    ("It is absurd when a time frame is set neither for the invitation nor for Ukraine's membership, he wrote.",
+     None, {(NATO, "support")}),
+    ("It would be a mistake not to invite Ukraine into NATO, the minister said.", None, {(NATO, "support")}),
+    ("It is absurd to admit Ukraine to NATO, the minister said.", None, {(NATO, "oppose")}),
     # --- a degree word inside a cue ---
     ("NATO allies should be paying far more for their defence, the president said.", None, {(BURDEN, "support")}),
     ("European allies must spend considerably more on defence, the secretary general said.", None,
