@@ -81,6 +81,16 @@ def build_mix(root: Path, words: int) -> tuple[int, int, list[str]]:
     return len(texts), total, texts
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of one live process so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_rss_kb(root_pid: int) -> dict[int, int]:
     """Resident kB of root_pid and every descendant, read from /proc."""
     parents: dict[int, int] = {}
@@ -107,16 +117,18 @@ def tree_rss_kb(root_pid: int) -> dict[int, int]:
     return {pid: rss.get(pid, 0) for pid in tree}
 
 
-def run_ingest(folder: Path, db_path: Path, workers: int) -> tuple[float, float, int, int, str]:
-    """(seconds, CPU seconds, peak kB of the process tree, peak kB of its largest process, summary) of one ingest."""
+def run_ingest(folder: Path, db_path: Path, workers: int) -> tuple[float, float, float, int, int, str]:
+    """(seconds, CPU seconds, of which the main process's, peak kB of the tree, peak kB of its largest process,
+    summary) of one ingest."""
     command = [sys.executable, "-m", "etl", "ingest", str(folder), "--db", str(db_path), "--workers", str(workers)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peaks = {"tree": 0, "one": 0}
+    peaks = {"tree": 0, "one": 0, "main_cpu": 0.0}
 
     def sample() -> None:
         while proc.poll() is None:
+            peaks["main_cpu"] = max(peaks["main_cpu"], cpu_seconds(proc.pid))
             sizes = tree_rss_kb(proc.pid)
             peaks["tree"] = max(peaks["tree"], sum(sizes.values()))
             peaks["one"] = max(peaks["one"], max(sizes.values(), default=0))
@@ -132,7 +144,7 @@ def run_ingest(folder: Path, db_path: Path, workers: int) -> tuple[float, float,
     if proc.returncode != 0:
         raise SystemExit(f"ingest failed ({proc.returncode}): {err[-2000:]}")
     summary = [line for line in err.splitlines() if line.startswith("run ")][-1]
-    return seconds, cpu, peaks["tree"], peaks["one"], summary
+    return seconds, cpu, peaks["main_cpu"], peaks["tree"], peaks["one"], summary
 
 
 def stored_counts(db_path: Path) -> tuple[int, int, int]:
@@ -171,24 +183,24 @@ def main() -> None:
               f"load average {os.getloadavg()[0]:.1f}")
 
         print(f"{'workers':>7}{'seconds':>9}{'startup':>9}{'words/s':>10}{'net w/s':>10}{'x bare':>8}"
-              f"{'x 1 worker':>12}{'CPU s':>8}{'cores':>7}{'peak RSS tree':>15}{'largest':>9}{'load':>6}"
+              f"{'x 1 worker':>12}{'CPU s':>8}{'main':>7}{'cores':>7}{'peak RSS tree':>15}{'largest':>9}{'load':>6}"
               f"  stored (docs, statements, tags)")
         base_net = None
         for workers in [int(w) for w in args.workers.split(",")]:
             startup, *_ = run_ingest(one, root / f"one-{workers}.db", workers)
             db_path = root / f"mix-{workers}.db"
-            seconds, cpu, tree_kb, one_kb, summary = run_ingest(root / "mix", db_path, workers)
+            seconds, cpu, main_cpu, tree_kb, one_kb, summary = run_ingest(root / "mix", db_path, workers)
             net = words / max(seconds - startup, 1e-9)
             base_net = base_net or net
             print(f"{workers:>7}{seconds:>9.1f}{startup:>9.1f}{words / seconds:>10,.0f}{net:>10,.0f}"
-                  f"{net / (words / bare):>8.2f}{net / base_net:>12.2f}{cpu:>8.1f}{cpu / seconds:>7.2f}"
+                  f"{net / (words / bare):>8.2f}{net / base_net:>12.2f}{cpu:>8.1f}{main_cpu:>7.1f}{cpu / seconds:>7.2f}"
                   f"{tree_kb / 1024:>12,.0f} MB{one_kb / 1024:>6,.0f} MB{os.getloadavg()[0]:>6.1f}"
                   f"  {stored_counts(db_path)}")
             if f"{docs} new documents" not in summary:
                 print(f"  (stored other than counted: {summary})")
         print("seconds: the whole `stance ingest` process; startup: the same command on a one-article folder "
               "(interpreter, model and worker start); net w/s: words / (seconds - startup); CPU s: user+system "
-              "seconds of the ingest and its workers; cores: CPU s / seconds; load: 1-minute load average after")
+              "seconds of the ingest and its workers, main: of the main process alone (sampled); cores: CPU s / seconds; load: 1-minute load average after")
 
 
 if __name__ == "__main__":
