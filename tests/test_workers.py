@@ -127,3 +127,16 @@ def test_workers_below_one_are_refused():
     assert result.exit_code == 2 and "--workers" in result.output
     with pytest.raises(ValueError):
         open_extractor(load_codebook(), workers=0)
+
+
+@pytest.mark.slow
+def test_extract_prints_the_same_lines_with_two_workers(tmp_path):
+    inbox = sample_inbox(tmp_path)
+    outputs = {}
+    for workers in ("1", "2"):
+        result = CliRunner().invoke(cli, ["extract", str(inbox), "--all", "--workers", workers],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        outputs[workers] = result.stdout
+    assert outputs["1"].count("\n") > 20
+    assert outputs["2"] == outputs["1"]
