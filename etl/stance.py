@@ -38,7 +38,7 @@ MODIFIER_DEPS = frozenset({"amod", "advmod", "compound", "npadvmod"})
 PREDICATIVE_PREPS = frozenset({"as", "like"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 # The clause of an extraposed subject: "it is premature [to talk about joining]".
-EXTRAPOSED_DEPS = frozenset({"xcomp", "ccomp"})
+EXTRAPOSED_DEPS = frozenset({"xcomp", "ccomp", "csubj"})
 EVALUATION_VERBS = frozenset({"call", "describe", "brand", "label", "dub", "deem", "term"})
 # "failed to pay", "declined to rule out": the verb negates its infinitive complement.
 NEGATING_VERBS = frozenset({"fail", "neglect", "decline"})
@@ -145,6 +145,8 @@ def negation_heads(path: list[Token], own: range | set[int],
         for child in token.children:
             if child.i in own or child.i in on_path:
                 continue
+            if _not_only(child):
+                continue  # "not only unreasonable but counterproductive" denies nothing
             if child.dep_ == "neg" or (child.dep_ in NEG_CHILD_DEPS and child.lower_ in negations) \
                     or _no_longer(child):
                 if not _placed_at_front(token):
@@ -155,6 +157,12 @@ def negation_heads(path: list[Token], own: range | set[int],
                     g.dep_ in ("det", "preconj") and g.lower_ in ("neither", "no") for g in child.children):
                 heads.append(token.i)  # the cue verb's own object denied: "send neither arms nor troops"
     return heads
+
+
+def _not_only(token: Token) -> bool:
+    """'not' of 'not only/just/merely ... but (also)'."""
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return token.lower_ == "not" and nxt is not None and nxt.lower_ in ("only", "just", "merely", "simply")
 
 
 def _no_longer(token: Token) -> bool:
@@ -206,7 +214,7 @@ def _judges_a_denial(path: list[Token], own) -> bool:
             continue
         clauses = [c for c in (*token.children, *path[0].children) if c.dep_ in JUDGED_CLAUSE_DEPS]
         return any(t.i not in own and t.lower_ in DENIALS and t.dep_ in ("neg", "preconj", "det", "advmod")
-                   for clause in clauses for t in clause.subtree)
+                   and not _not_only(t) for clause in clauses for t in clause.subtree)
     return False
 
 

@@ -46,6 +46,10 @@ CASES = [
      None, {(NATO, "support")}),
     ("It would be a mistake not to invite Ukraine into NATO, the minister said.", None, {(NATO, "support")}),
     ("It is absurd to admit Ukraine to NATO, the minister said.", None, {(NATO, "oppose")}),
+    ("Committing to spend five per cent of GDP on defence would be not only unreasonable but counterproductive, "
+     "the prime minister said.", None, {(BURDEN, "oppose")}),
+    ("Washington would not negotiate over Ukraine's right to seek NATO membership, the secretary said.", None,
+     {(NATO, "support")}),
     # --- a degree word inside a cue ---
     ("NATO allies should be paying far more for their defence, the president said.", None, {(BURDEN, "support")}),
     ("European allies must spend considerably more on defence, the secretary general said.", None,
