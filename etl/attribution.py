@@ -34,6 +34,10 @@ class Attribution:
     fallback: Token | None = None  # a name just before the verb, when the parse gave another subject
 
 
+ADDRESSED = frozenset({"ask", "tell", "question", "press", "urge", "brief", "inform", "warn", "advise",
+                       "remind", "assure", "reassure", "implore", "encourage", "challenge"})
+
+
 def subject_of(verb: Token) -> Token | None:
     """The verb's subject, or the subject of the verb it is chained to ("..., adding that")."""
     seen = 0
@@ -195,6 +199,8 @@ class SentenceRules:
             subject = agent_of(tok) or subject_of(tok)
             if subject is None or inside_quote(subject):
                 continue
+            if subject.dep_ == "nsubjpass" and subject.head.i == tok.i and tok.lemma_.lower() in ADDRESSED:
+                continue  # "he was asked whether ...": the one asked has said nothing yet
             depth = sum(1 for _ in tok.ancestors)
             if tok.dep_ == "parataxis" and kind == "speech":
                 # "Britain, he wrote, was ready to ...": the interjected speaker owns the host clause,

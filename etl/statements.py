@@ -289,13 +289,16 @@ class StatementExtractor:
         """"Mr Biden gave his answer on Friday, when he told reporters ...": a he/she in a clause
         below another whose subject is a person named there refers to that person."""
         subject, verb = att.subject, att.verb
-        if verb is None or subject.pos_ != "PRON" or subject.lower_ not in ("he", "she"):
+        if verb is None or verb.dep_ == "parataxis":  # "X, he added, ...": X is what was said
+            return None
+        if subject.pos_ != "PRON" or subject.lower_ not in ("he", "she"):
             return None
         for above in verb.ancestors:
             for child in above.children:
                 if child.dep_ == "nsubj" and child.pos_ == "PROPN":
                     found = self.resolver.resolve(child, day, state.ctx, mentions)
-                    if found is not None and found.actor.kind == "person" and found.how in NAMED:
+                    if found is not None and found.actor.kind == "person" and found.actor.known \
+                            and found.how in NAMED:
                         return replace(found, mention=subject.text, how="pronoun")
                     return None
         return None

@@ -53,6 +53,16 @@ CASES = [
         "Britain, he wrote, was ready to help.",
         [("Keir Starmer", "indirect", "Britain, he wrote, was ready to help.")],
         id="subject-of-subordinate-clause-is-antecedent"),
+    # the one asked or told has said nothing yet
+    pytest.param(
+        "Keir Starmer was asked on Friday whether troops would be sent.",
+        [],
+        id="passive-asked-is-no-statement"),
+    # "X, he added, Y": X is what was said, not an antecedent of "he"
+    pytest.param(
+        "Keir Starmer spoke in London. A Membership Action Plan, he added, would be a real signal.",
+        [("Keir Starmer", "indirect", "A Membership Action Plan, he added, would be a real signal.")],
+        id="interjected-pronoun-not-host-subject"),
     # a codebook surname with another first name is someone else
     pytest.param(
         "Anna Starmer, a local councillor, said the bus would run.",
