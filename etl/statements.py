@@ -285,6 +285,19 @@ class StatementExtractor:
                    if (entry := self.codebook.actor(a)) is not None and entry.group_on(day) is not None]
         return self.resolver.known(holders[0], day, label, "surname") if len(holders) == 1 else None
 
+    def _relayed_member(self, att: Attribution, group: Speaker, candidates: list[Attribution], day,
+                        state: _DocState, mentions) -> Speaker | None:
+        """A person of the speaking group whose own speech the group's words report, if any."""
+        for inner in candidates:
+            if inner is att or inner.kind != "speech" or inner.verb is None or att.verb is None:
+                continue
+            if inner.verb.i not in att.content or not nested_in(inner.verb, att.verb):
+                continue
+            person = self.resolver.resolve(inner.subject, day, state.ctx, mentions)
+            if person is not None and person.actor.kind == "person" and person.group_id == group.actor.id:
+                return person
+        return None
+
     def _clause_antecedent(self, att: Attribution, day, state: _DocState, mentions) -> Speaker | None:
         """"Mr Biden gave his answer on Friday, when he told reporters ...": a he/she in a clause
         below another whose subject is a person named there refers to that person."""
@@ -394,7 +407,8 @@ class StatementExtractor:
         taken: list[Attribution] = []
         speakers: set[str] = set()
         attributed = anonymous = False
-        for att in self.rules.candidates(sdoc, inside):
+        candidates = self.rules.candidates(sdoc, inside)
+        for att in candidates:
             verb_i = att.verb.i if att.verb is not None else None
             if att.subject.i in att.content:
                 continue
@@ -427,6 +441,10 @@ class StatementExtractor:
                 if att.kind != "according_to":
                     blocked.update(att.content)
                 continue
+            if speaker.actor.kind == "group" and att.kind == "speech":
+                # "Downing Street said that Starmer had told the meeting ...": the office relays
+                # what its own leader said, and the statement is the leader's.
+                speaker = self._relayed_member(att, speaker, candidates, day, state, mentions) or speaker
             if speaker.actor.id in speakers or (reported_group and not speaker.by_name):
                 continue
             found = self._statement(document, index, sent, att, speaker, cue, state, main=not taken)

@@ -53,6 +53,11 @@ CASES = [
         "Britain, he wrote, was ready to help.",
         [("Keir Starmer", "indirect", "Britain, he wrote, was ready to help.")],
         id="subject-of-subordinate-clause-is-antecedent"),
+    # an office relaying its own leader's words: the leader speaks
+    pytest.param(
+        "Downing Street said that Keir Starmer had told the meeting that Britain was ready.",
+        [("Keir Starmer", "indirect", "Downing Street said that Keir Starmer had told the meeting that Britain was ready.")],
+        id="office-relays-its-leader"),
     # the one asked or told has said nothing yet
     pytest.param(
         "Keir Starmer was asked on Friday whether troops would be sent.",
