@@ -352,6 +352,7 @@ class StatementExtractor:
                 self._note_subject(document, index, sent, state)
                 if sent.quotes:
                     pending.append(index)
+            self._note_full_date(document, sent, state)
             self._note_names(sent, state)
         for index in pending:
             self._quote_only(document, prepared.sentences, index, state)
@@ -650,6 +651,15 @@ class StatementExtractor:
             dated = next((c for c in cues if c.day), None)
             if dated is not None:
                 state.dated(speaker.actor.id, sent, dated, index)
+
+    @staticmethod
+    def _note_full_date(document: Document, sent: Sentence, state: _DocState) -> None:
+        """A date with its year ("at the summit on 11 July 2018") is the day a later "the same
+        day" points to, even when no statement of this sentence took it."""
+        cues = [c for c in find_cues(document.text, document.published, sent.span.start, sent.span.end)
+                if c.day is not None and re.search(r"\d{4}", c.text)]
+        if cues and (state.last_day is None or state.last_day[1] != cues[-1].text):
+            state.last_day = (cues[-1].day, cues[-1].text)
 
     def _note_names(self, sent: Sentence, state: _DocState) -> None:
         """Every codebook person named in the sentence, for later "the president" or surnames."""

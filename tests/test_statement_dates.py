@@ -221,3 +221,17 @@ def test_a_meeting_in_a_relative_clause_does_not_date_the_remark():
         sent.doc = sdoc
     statements, _, _ = extractor.finish(prep)
     assert [s.date for s in statements] == [THU]
+
+
+def test_the_same_day_points_to_a_full_date_no_statement_took():
+    extractor = StatementExtractor(mini_codebook(), load_nlp())
+    text = ("At the Brussels summit on 11 July 2018 the leaders argued, according to Pete Hegseth, about money. "
+            "Angela Merkel said the same day that Germany already did a great deal for the alliance.")
+    doc = Document(id="t", origin="t.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=THU, date_source="metadata")
+    prep = extractor.prepare(doc)
+    for sent, sdoc in zip(prep.sentences, load_nlp().pipe(prep.texts())):
+        sent.doc = sdoc
+    statements, _, _ = extractor.finish(prep)
+    days = {s.actor_name: s.date for s in statements}
+    assert days["Angela Merkel"] == date(2018, 7, 11)
