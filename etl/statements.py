@@ -260,11 +260,21 @@ class StatementExtractor:
 
     def _transcript_line(self, document: Document, index: int, sent: Sentence, label: str,
                          state: _DocState) -> None:
-        """One sentence of a transcript answer: a direct statement of the labelled speaker."""
+        """One sentence of a transcript answer: a direct statement of the labelled speaker, unless
+        the answer reports someone else's position ("Spain thinks it can ..."), which stays theirs.
+        What the speaker's own organisation holds ("NATO is convinced") is the speaker's."""
         if label in QUESTION_LABELS:
             return
         speaker = self._label_speaker(label, document.published, state)
         if speaker is None:
+            return
+        if sent.doc.has_annotation("DEP") and self._attribute(document, index, sent, state):
+            for found in state.found.get(index, []):
+                if found.statement is not None and found.speaker.actor.id == speaker.group_id:
+                    found.statement = replace(
+                        found.statement, actor_id=speaker.actor.id, actor_name=speaker.actor.name,
+                        actor_kind=speaker.actor.kind, group_id=speaker.group_id, mention=label)
+                    found.speaker = speaker
             return
         att = Attribution(sent.doc[0], None, f"{label}:", "colon", frozenset(range(len(sent.doc))))
         found = self._found(document, index, sent, sent.span, att, speaker, None, "direct", "transcript", state)

@@ -447,7 +447,7 @@ def test_transcript_labels_own_their_answers_and_questions_are_nobodys(extractor
     text = ("Following is a transcript of a news conference by Mark Rutte.\n\n"
             "RUTTE: Good afternoon. Allies will spend more on defence.\n\n"
             "Q: Will Ukraine join NATO?\n\n"
-            "RUTTE: The path is irreversible.\n\n"
+            "RUTTE: The path is irreversible. Vladimir Putin said that it was a threat.\n\n"
             "It will take time.\n\n"
             "Q: Is Europe paying enough?\n\n"
             "RUTTE: Not yet.")
@@ -455,7 +455,8 @@ def test_transcript_labels_own_their_answers_and_questions_are_nobodys(extractor
     assert ("Mark Rutte", "direct", "Allies will spend more on defence.") in got
     assert ("Mark Rutte", "direct", "It will take time.") in got  # an answer's next paragraph
     assert not any("?" in t for _, _, t in got)  # no question became a statement
-    assert {a for a, _, _ in got} == {"Mark Rutte"}
+    assert ("Vladimir Putin", "indirect", "Vladimir Putin said that it was a threat.") in got  # reported within
+    assert {a for a, _, _ in got} == {"Mark Rutte", "Vladimir Putin"}
 
 
 def test_two_labels_do_not_make_a_transcript(extractor):
