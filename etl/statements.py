@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 NAMED = frozenset({"name", "alias", "surname", "unknown"})  # how a person named in the text was resolved
 
-CONTEXT_SENTENCES = 6  # sentences before the paragraph that the tagger also sees as context
+CONTEXT_SENTENCES = 2  # sentences before the paragraph that the tagger also sees as context
 BASE_CONFIDENCE = {"direct": 0.95, "mixed": 0.9, "indirect": 0.88, "according_to": 0.85, "reported": 0.75}
 
 
