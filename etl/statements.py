@@ -20,6 +20,7 @@ from etl.speakers import Context, Speaker, SpeakerResolver, fold
 from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
+from etl.topics import WINDOW_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -395,8 +396,11 @@ class StatementExtractor:
             texts = prepared.texts()
             parts = [sents[i].doc if sents[i].doc is not None else self.nlp.make_doc(texts[i])
                      for i in range(first, last + 1)]
-            cache[key] = parts[0] if len(parts) == 1 else \
+            doc = parts[0] if len(parts) == 1 else \
                 Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
+            # The window's text, sliced rather than rebuilt token by token (Doc.text) by the tagger.
+            doc.user_data[WINDOW_TEXT] = "".join(texts[first:last + 1])
+            cache[key] = doc
         return cache[key]
 
     # --- one sentence -------------------------------------------------------------------

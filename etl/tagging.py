@@ -20,7 +20,7 @@ from etl.models import Statement, Tag
 from etl.stance import (Reading, background, clause_path, compose_conditions, compose_evaluations,
                          compose_subjects,
                          read_cue, read_topic_cue, rhetorical, scare_quoted, tree_distance)
-from etl.topics import GENERIC, Cue, CueMatcher, Found, Parsed, TopicFinder
+from etl.topics import GENERIC, WINDOW_TEXT, Cue, CueMatcher, Found, Parsed, TopicFinder
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class Tagger:
         if self._parsed is None or self._parsed.doc is not doc:
             sents = [(s.start, s.end) for s in doc.sents] if doc.has_annotation("DEP") \
                 else [(0, len(doc))]
-            self._parsed = Parsed(doc, self.matcher(doc), sents)
+            self._parsed = Parsed(doc, self.matcher(doc), sents, doc.user_data.get(WINDOW_TEXT, ""))
         return self._parsed
 
     # --- stance cues --------------------------------------------------------------

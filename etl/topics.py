@@ -135,6 +135,9 @@ POSSESSIVES = frozenset({"our", "my", "its", "their"})
 TARGET_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod"})
 
 
+WINDOW_TEXT = "stancewatch_text"  # Doc.user_data key: a window's exact text, when its maker knows it
+
+
 @dataclass
 class Parsed:
     """A doc with its cues and sentence bounds, kept while its statements are tagged."""
