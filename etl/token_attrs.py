@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import DEP, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
 COMPONENTS = ("attribute_ruler", "lemmatizer")
+KEY_ATTRS = [ORTH, TAG, DEP]  # what the ruler and lemmatizer read of a single token
+VALUE_ATTRS = [POS, MORPH, LEMMA]  # what they write
 MAX_ENTRIES = 500_000  # a bound on memory for endless streams; news vocabulary stays far below it
 
 
@@ -32,19 +36,16 @@ class CachedTokenAttributes:
         if self.contextual.matches(doc):
             return self.lemmatizer(self.ruler(doc))
         memory = self.memory
-        keys = [(t.orth, t.tag, t.dep) for t in doc]
+        keys = list(map(tuple, doc.to_array(KEY_ATTRS).tolist()))
         values = [memory.get(key) for key in keys]
         if None in values:
             # No multi-token pattern matched, so each token's answer holds for its key anywhere.
             doc = self.lemmatizer(self.ruler(doc))
             if len(memory) < MAX_ENTRIES:
-                for token, key in zip(doc, keys):
-                    memory[key] = (token.pos, token.morph.key, token.lemma)
+                memory.update(zip(keys, map(tuple, doc.to_array(VALUE_ATTRS).tolist())))
             return doc
-        for token, (pos, morph, lemma) in zip(doc, values):
-            token.pos = pos
-            token.set_morph(morph)
-            token.lemma = lemma
+        if values:
+            doc.from_array(VALUE_ATTRS, numpy.array(values, dtype="uint64"))
         return doc
 
 
@@ -61,9 +62,22 @@ class _Contextual:
                 if anchor is None:
                     raise ValueError(f"attribute ruler pattern with no LOWER test: {pattern}")
                 self.patterns.append((pattern, anchor, _test(pattern[anchor]["LOWER"])))
+        self._anchors: dict[int, bool] = {}  # LOWER hash -> does any pattern's anchor test pass
 
     def matches(self, doc: Doc) -> bool:
         """True when some multi-token pattern matches somewhere in the doc."""
+        strings = doc.vocab.strings
+        anchors = self._anchors
+        hits = False
+        for h in set(doc.to_array(LOWER).tolist()):
+            known = anchors.get(h)
+            if known is None:
+                known = any(test(strings[h]) for _, _, test in self.patterns)
+                if len(anchors) < MAX_ENTRIES:
+                    anchors[h] = known
+            hits = hits or known
+        if not hits:
+            return False  # the usual case: no word any pattern starts from
         lowers = [t.lower_ for t in doc]
         for pattern, anchor, test in self.patterns:
             for i, lower in enumerate(lowers):
