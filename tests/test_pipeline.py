@@ -140,8 +140,9 @@ def test_a_second_refresh_while_one_runs_exits_at_once(tmp_path):
 
 
 def _stance(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kwargs)
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "etl", *args], text=True, **kwargs)
 
 
 def _wait_for(predicate, timeout: float = 120.0, interval: float = 0.1) -> bool:
@@ -163,10 +164,12 @@ def _documents_in(db_path: Path) -> int:
 @pytest.mark.slow
 def test_two_concurrent_refresh_processes_one_runs_one_exits(tmp_path):
     inbox = tmp_path / "inbox"
-    write_articles(inbox, 60)
+    write_articles(inbox, 300)  # enough that the first run is still writing when the second starts
     db_path = tmp_path / "stance.db"
     config = write_config(tmp_path, str(inbox))
-    first = _stance("refresh", "--config", str(config), "--db", str(db_path))
+    # The first run's output goes to a file: a pipe nobody reads fills up and stalls a long run.
+    log = (tmp_path / "first.log").open("w")
+    first = _stance("refresh", "--config", str(config), "--db", str(db_path), stdout=log, stderr=log)
     try:
         assert _wait_for(lambda: _documents_in(db_path) > 0), "first refresh never started writing"
         second = _stance("refresh", "--config", str(config), "--db", str(db_path))
@@ -175,8 +178,9 @@ def test_two_concurrent_refresh_processes_one_runs_one_exits(tmp_path):
         assert "another refresh is running" in err
     finally:
         first.wait(timeout=600)
-    assert first.returncode == 0
-    assert table_counts(db_path)["documents"] == 60
+        log.close()
+    assert first.returncode == 0, (tmp_path / "first.log").read_text()[-2000:]
+    assert table_counts(db_path)["documents"] == 300
 
 
 @pytest.mark.slow
