@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from db import points_cache
+
 # Stance points on both kinds of line. A group actor's own statements carry its own id as
 # group_id; the CASE covers rows where the ETL left it empty.
 _LINES_SQL = """
@@ -65,7 +67,7 @@ def stance_points(db: Database, *, level: str = "all", line_id: str | None = Non
 
 def undated_point_count(db: Database) -> int:
     """How many stance points have no statement date (they cannot be placed on a line)."""
-    return next(db.query("SELECT COUNT(*) AS n FROM effective_tags WHERE date IS NULL"))["n"]
+    return next(db.query(f"SELECT COUNT(*) AS n FROM {points_cache.READ_SOURCE} WHERE date IS NULL"))["n"]
 
 
 def find_actors(db: Database, text: str) -> list[dict]:
@@ -82,10 +84,10 @@ def find_actors(db: Database, text: str) -> list[dict]:
 
 def actor_first_statements(db: Database) -> list[dict]:
     """Every actor that has spoken, with the date and id of their first effective statement."""
-    return list(db.query("""
+    return list(db.query(f"""
         SELECT a.id AS actor_id, a.name AS actor, a.kind AS actor_kind, a.known,
                MIN(e.date) AS first_date, COUNT(DISTINCT e.statement_id) AS statements
-        FROM effective_tags e JOIN actors a ON a.id = e.actor_id
+        FROM {points_cache.READ_SOURCE} e JOIN actors a ON a.id = e.actor_id
         WHERE e.date IS NOT NULL
         GROUP BY a.id ORDER BY first_date, a.name
     """))
@@ -113,4 +115,4 @@ def statements_in_window(db: Database, *, since: str | None = None,
 
 def latest_statement_date(db: Database) -> str | None:
     """The newest statement date among effective stance points, or None."""
-    return next(db.query("SELECT MAX(date) AS d FROM effective_tags"))["d"]
+    return next(db.query(f"SELECT MAX(date) AS d FROM {points_cache.READ_SOURCE}"))["d"]

@@ -102,7 +102,9 @@ def topic_stance_exists(f: ViewFilter, alias: str = "e") -> tuple[list[str], lis
         params.extend(f.stances)
     if not inner:
         return [], []
-    return ([f"EXISTS (SELECT 1 FROM effective_tags t WHERE t.statement_id = {alias}.statement_id"
+    from db import points_cache
+
+    return ([f"EXISTS (SELECT 1 FROM {points_cache.READ_SOURCE} t WHERE t.statement_id = {alias}.statement_id"
              f" AND {' AND '.join(inner)})"], params)
 
 

@@ -6,6 +6,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
+from db import points_cache
 from db.queries_filter import ViewFilter, tag_conditions, where_sql
 
 # Excerpt length shown in hovers and tables; the detail view shows the whole text.
@@ -60,7 +61,7 @@ def stance_points(db: Database, f: ViewFilter, *, limit: int = 5000) -> list[dic
     # are then looked up for those rows only, not for every point of a busy actor or topic.
     return list(db.query(f"""
         WITH pick AS (
-            SELECT e.tag_id FROM effective_tags e JOIN documents d ON d.id = e.doc_id
+            SELECT e.tag_id FROM {points_cache.READ_SOURCE} e JOIN documents d ON d.id = e.doc_id
             {where_sql(where)}
             ORDER BY e.date DESC, e.tag_id LIMIT ?
         )
@@ -78,7 +79,8 @@ def stance_point_count(db: Database, f: ViewFilter) -> int:
     """How many stance points the filter selects."""
     where, params = tag_conditions(f)
     where.append("e.date IS NOT NULL")
-    return next(db.query("SELECT COUNT(*) AS n FROM effective_tags e" + where_sql(where), params))["n"]
+    return next(db.query(f"SELECT COUNT(*) AS n FROM {points_cache.READ_SOURCE} e" + where_sql(where),
+                         params))["n"]
 
 
 def _aggregate_sql(f: ViewFilter, granularity: str) -> tuple[str, list]:
@@ -91,7 +93,7 @@ def _aggregate_sql(f: ViewFilter, granularity: str) -> tuple[str, list]:
         " e.topic_id, ROUND(AVG(e.score), 4) AS mean_score, COUNT(*) AS n,"
         " SUM(e.stance = 'support') AS n_support, SUM(e.stance = 'oppose') AS n_oppose,"
         " SUM(e.stance = 'neutral') AS n_neutral, MIN(e.date) AS first_date, MAX(e.date) AS last_date"
-        " FROM effective_tags e"
+        f" FROM {points_cache.READ_SOURCE} e"
         f" LEFT JOIN actors sa ON sa.id = {series}"
         + where_sql(where)
         + " GROUP BY period, series_id, e.topic_id"
@@ -121,7 +123,7 @@ def latest_stances(db: Database, f: ViewFilter, *, max_series: int = 30) -> list
     series = series_expr(f.level)
     sql = f"""
         WITH pts AS (
-            SELECT {series} AS series_id, e.topic_id, e.date, e.score FROM effective_tags e
+            SELECT {series} AS series_id, e.topic_id, e.date, e.score FROM {points_cache.READ_SOURCE} e
             {where_sql(where)}
         ),
         top AS (SELECT series_id FROM pts GROUP BY series_id ORDER BY COUNT(*) DESC, series_id LIMIT ?),
@@ -144,10 +146,10 @@ def latest_stances(db: Database, f: ViewFilter, *, max_series: int = 30) -> list
 
 def topic_summary(db: Database) -> list[dict]:
     """Per topic: label, proposition, stance points, statements, actors, first and last date."""
-    return list(db.query("""
+    return list(db.query(f"""
         SELECT t.id AS topic_id, t.label, t.proposition,
                COUNT(e.tag_id) AS points, COUNT(DISTINCT e.statement_id) AS statements,
                COUNT(DISTINCT e.actor_id) AS actors, MIN(e.date) AS first_date, MAX(e.date) AS last_date
-        FROM topics t LEFT JOIN effective_tags e ON e.topic_id = t.id
+        FROM topics t LEFT JOIN {points_cache.READ_SOURCE} e ON e.topic_id = t.id
         GROUP BY t.id ORDER BY t.id
     """))

@@ -326,6 +326,82 @@ def m007_review_queue_indexes(db: Database) -> None:
     ])
 
 
+# Columns of `stance_points_cache`, all taken from `effective_tags` under the same names.
+_CACHE_COLUMNS = ("tag_id, statement_id, doc_id, actor_id, group_id, topic_id, stance, score,"
+                  " confidence, date, quote_type, corrected")
+
+
+def _cache_refresh(statement_ids_sql: str) -> str:
+    """Trigger body: rebuild the cache rows of the statements `statement_ids_sql` names, from the view."""
+    return (f"DELETE FROM stance_points_cache WHERE statement_id IN ({statement_ids_sql});"
+            f" INSERT INTO stance_points_cache ({_CACHE_COLUMNS}) SELECT {_CACHE_COLUMNS}"
+            f" FROM effective_tags WHERE statement_id IN ({statement_ids_sql});")
+
+
+@migrations()
+def m008_stance_points_cache(db: Database) -> None:
+    """A stored copy of `effective_tags`' narrow columns, kept equal to the view by triggers.
+
+    Counting or averaging a whole topic through the view joins a million tags with statements
+    and both override tables on every read. The cache holds the same rows, indexed by topic,
+    actor and group. Triggers on every table the view reads (tags, statements, both override
+    tables, and actors and roles, which decide a re-attributed statement's group) rebuild the
+    touched statements' rows from the view itself, so the rule stays defined once, and writes
+    made outside db/ (tests, the synthetic benchmark builder) keep it right too.
+    """
+    by_actor = "SELECT statement_id FROM statement_overrides WHERE actor_id = {}"
+    triggers = {
+        "tags_ai": ("AFTER INSERT ON tags", "NEW.statement_id"),
+        "tags_ad": ("AFTER DELETE ON tags", "OLD.statement_id"),
+        "tags_au": ("AFTER UPDATE OF id, statement_id, topic_id, stance, score, confidence ON tags",
+                    "OLD.statement_id, NEW.statement_id"),
+        "statements_ai": ("AFTER INSERT ON statements", "NEW.id"),
+        "statements_ad": ("AFTER DELETE ON statements", "OLD.id"),
+        "statements_au": ("AFTER UPDATE OF id, doc_id, actor_id, group_id, date, quote_type ON statements",
+                          "OLD.id, NEW.id"),
+        "so_ai": ("AFTER INSERT ON statement_overrides", "NEW.statement_id"),
+        "so_ad": ("AFTER DELETE ON statement_overrides", "OLD.statement_id"),
+        "so_au": ("AFTER UPDATE ON statement_overrides", "OLD.statement_id, NEW.statement_id"),
+        # The view joins a tag override by tag id, so the statement it touches is the tag's.
+        "tov_ai": ("AFTER INSERT ON tag_overrides", "SELECT statement_id FROM tags WHERE id = NEW.tag_id"),
+        "tov_ad": ("AFTER DELETE ON tag_overrides", "SELECT statement_id FROM tags WHERE id = OLD.tag_id"),
+        "tov_au": ("AFTER UPDATE ON tag_overrides",
+                   "SELECT statement_id FROM tags WHERE id IN (OLD.tag_id, NEW.tag_id)"),
+        "actors_ai": ("AFTER INSERT ON actors", by_actor.format("NEW.id")),
+        "actors_ad": ("AFTER DELETE ON actors", by_actor.format("OLD.id")),
+        "actors_au": ("AFTER UPDATE OF id, kind ON actors",
+                      "SELECT statement_id FROM statement_overrides WHERE actor_id IN (OLD.id, NEW.id)"),
+        "roles_ai": ("AFTER INSERT ON actor_roles", by_actor.format("NEW.actor_id")),
+        "roles_ad": ("AFTER DELETE ON actor_roles", by_actor.format("OLD.actor_id")),
+        "roles_au": ("AFTER UPDATE ON actor_roles",
+                     "SELECT statement_id FROM statement_overrides WHERE actor_id IN (OLD.actor_id, NEW.actor_id)"),
+    }
+    _run(db, [
+        """CREATE TABLE stance_points_cache (
+            tag_id TEXT PRIMARY KEY,
+            statement_id TEXT NOT NULL,
+            doc_id TEXT,
+            actor_id TEXT,
+            group_id TEXT,
+            topic_id TEXT,
+            stance TEXT,
+            score REAL,
+            confidence REAL,
+            date TEXT,
+            quote_type TEXT,
+            corrected INTEGER
+        )""",
+        f"INSERT INTO stance_points_cache ({_CACHE_COLUMNS}) SELECT {_CACHE_COLUMNS} FROM effective_tags",
+        "CREATE INDEX idx_points_statement ON stance_points_cache(statement_id)",
+        "CREATE INDEX idx_points_topic_date ON stance_points_cache(topic_id, date, score, stance)",
+        "CREATE INDEX idx_points_actor_date ON stance_points_cache(actor_id, date)",
+        "CREATE INDEX idx_points_group_date ON stance_points_cache(group_id, date)",
+        "CREATE INDEX idx_statement_overrides_actor ON statement_overrides(actor_id)",
+        *(f"CREATE TRIGGER points_cache_{name} {event} BEGIN {_cache_refresh(ids)} END"
+          for name, (event, ids) in triggers.items()),
+    ])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)
