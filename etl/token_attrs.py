@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 COMPONENTS = ("attribute_ruler", "lemmatizer")
 KEY_ATTRS = [ORTH, TAG, DEP]  # what the ruler and lemmatizer read of a single token
 VALUE_ATTRS = [POS, MORPH, LEMMA]  # what they write
+FEW = 3  # new tokens in a sentence decided one by one; more, and the sentence goes through whole
 MAX_ENTRIES = 500_000  # a bound on memory for endless streams; news vocabulary stays far below it
 
 
@@ -38,15 +39,31 @@ class CachedTokenAttributes:
         memory = self.memory
         keys = list(map(tuple, doc.to_array(KEY_ATTRS).tolist()))
         values = [memory.get(key) for key in keys]
-        if None in values:
+        missing = [i for i, value in enumerate(values) if value is None]
+        if len(missing) > FEW:
             # No multi-token pattern matched, so each token's answer holds for its key anywhere.
             doc = self.lemmatizer(self.ruler(doc))
             if len(memory) < MAX_ENTRIES:
                 memory.update(zip(keys, map(tuple, doc.to_array(VALUE_ATTRS).tolist())))
             return doc
+        for i in missing:  # a new name or number in a known sentence: decide that token alone
+            values[i] = self._decide(doc.vocab, keys[i])
         if values:
             doc.from_array(VALUE_ATTRS, numpy.array(values, dtype="uint64"))
         return doc
+
+
+    def _decide(self, vocab, key: tuple[int, int, int]) -> tuple[int, int, int]:
+        """The real components' answer for one token seen alone, remembered (no single-token
+        pattern looks beyond its token)."""
+        orth, tag, dep = key
+        strings = vocab.strings
+        alone = Doc(vocab, words=[strings[orth]], tags=[strings[tag]], deps=[strings[dep] or "dep"],
+                    heads=[0], spaces=[False])
+        value = tuple(self.lemmatizer(self.ruler(alone)).to_array(VALUE_ATTRS).tolist()[0])
+        if len(self.memory) < MAX_ENTRIES:
+            self.memory[key] = value
+        return value
 
 
 class _Contextual:
