@@ -396,10 +396,12 @@ class StatementExtractor:
             texts = prepared.texts()
             parts = [sents[i].doc if sents[i].doc is not None else self.nlp.make_doc(texts[i])
                      for i in range(first, last + 1)]
-            doc = parts[0] if len(parts) == 1 else \
-                Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
-            # The window's text, sliced rather than rebuilt token by token (Doc.text) by the tagger.
-            doc.user_data[WINDOW_TEXT] = "".join(texts[first:last + 1])
+            if len(parts) == 1:
+                doc = parts[0]
+            else:
+                doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor", "user_data"])
+                # The window's text, sliced rather than rebuilt token by token (Doc.text) by the tagger.
+                doc.user_data[WINDOW_TEXT] = "".join(texts[first:last + 1])
             cache[key] = doc
         return cache[key]
 
