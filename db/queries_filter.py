@@ -35,8 +35,12 @@ class ViewFilter:
         return replace(self, **changes)
 
 
-def statement_conditions(f: ViewFilter, alias: str = "e") -> tuple[list[str], list]:
-    """WHERE conditions (and their parameters) on an effective statement/tag row `alias`."""
+def statement_conditions(f: ViewFilter, alias: str = "e", *, hints: bool = True) -> tuple[list[str], list]:
+    """WHERE conditions (and their parameters) on an effective statement/tag row `alias`.
+
+    `hints=False` leaves out the candidate-id conditions that only guide SQLite through the
+    views; they are implied by the actor/group conditions, so the rows selected are the same.
+    """
     from db.queries import fts_query
 
     where: list[str] = []
@@ -46,16 +50,20 @@ def statement_conditions(f: ViewFilter, alias: str = "e") -> tuple[list[str], li
     # reads those rows instead of scanning every corrected row of the view.
     if f.actors:
         marks = ", ".join("?" for _ in f.actors)
-        where.append(f"{alias}.statement_id IN (SELECT id FROM statements WHERE actor_id IN ({marks})"
-                     f" UNION SELECT statement_id FROM statement_overrides WHERE actor_id IN ({marks}))")
+        if hints:
+            where.append(f"{alias}.statement_id IN (SELECT id FROM statements WHERE actor_id IN ({marks})"
+                         f" UNION SELECT statement_id FROM statement_overrides WHERE actor_id IN ({marks}))")
+            params.extend([*f.actors, *f.actors])
         where.append(f"{alias}.actor_id IN ({marks})")
-        params.extend([*f.actors, *f.actors, *f.actors])
+        params.extend(f.actors)
     if f.groups:
         marks = ", ".join("?" for _ in f.groups)
-        where.append(f"{alias}.statement_id IN (SELECT id FROM statements WHERE group_id IN ({marks})"
-                     " UNION SELECT statement_id FROM statement_overrides WHERE actor_id IS NOT NULL)")
+        if hints:
+            where.append(f"{alias}.statement_id IN (SELECT id FROM statements WHERE group_id IN ({marks})"
+                         " UNION SELECT statement_id FROM statement_overrides WHERE actor_id IS NOT NULL)")
+            params.extend(f.groups)
         where.append(f"{alias}.group_id IN ({marks})")
-        params.extend([*f.groups, *f.groups])
+        params.extend(f.groups)
     if f.since:
         where.append(f"{alias}.date >= ?")
         params.append(f.since)
@@ -78,9 +86,9 @@ def statement_conditions(f: ViewFilter, alias: str = "e") -> tuple[list[str], li
     return where, params
 
 
-def tag_conditions(f: ViewFilter, alias: str = "e") -> tuple[list[str], list]:
+def tag_conditions(f: ViewFilter, alias: str = "e", *, hints: bool = True) -> tuple[list[str], list]:
     """WHERE conditions on an `effective_tags` row: the statement ones plus topic and stance."""
-    where, params = statement_conditions(f, alias)
+    where, params = statement_conditions(f, alias, hints=hints)
     if f.topic:
         where.append(f"{alias}.topic_id = ?")
         params.append(f.topic)
@@ -104,8 +112,10 @@ def topic_stance_exists(f: ViewFilter, alias: str = "e") -> tuple[list[str], lis
         return [], []
     from db import points_cache
 
-    return ([f"EXISTS (SELECT 1 FROM {points_cache.READ_SOURCE} t WHERE t.statement_id = {alias}.statement_id"
-             f" AND {' AND '.join(inner)})"], params)
+    # The same rows as EXISTS (... WHERE t.statement_id = e.statement_id ...), but SQLite can
+    # read the topic's statements from the cache's topic index instead of probing per statement.
+    return ([f"{alias}.statement_id IN (SELECT t.statement_id FROM {points_cache.READ_SOURCE} t"
+             f" WHERE {' AND '.join(inner)})"], params)
 
 
 def where_sql(conditions: list[str]) -> str:

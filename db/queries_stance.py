@@ -54,9 +54,9 @@ def _points_sql(f: ViewFilter) -> tuple[str, list]:
 
 def stance_points(db: Database, f: ViewFilter, *, limit: int = 5000) -> list[dict]:
     """One row per stance point (statement x topic) in date order; the newest `limit` if more."""
-    where, params = tag_conditions(f)
+    where, params = tag_conditions(f, hints=False)
     where.append("e.date IS NOT NULL")
-    sql, _ = _points_sql(f)
+    sql, sql_params = _points_sql(f)
     # The newest `limit` tag ids are picked from narrow rows first; names, excerpts and sources
     # are then looked up for those rows only, not for every point of a busy actor or topic.
     return list(db.query(f"""
@@ -66,7 +66,7 @@ def stance_points(db: Database, f: ViewFilter, *, limit: int = 5000) -> list[dic
             ORDER BY e.date DESC, e.tag_id LIMIT ?
         )
         SELECT * FROM ({sql} AND e.tag_id IN (SELECT tag_id FROM pick)) ORDER BY date, tag_id
-    """, [*params, limit, *params]))
+    """, [*params, limit, *sql_params]))
 
 
 def iter_stance_points(db: Database, f: ViewFilter) -> Iterator[dict]:
@@ -77,14 +77,14 @@ def iter_stance_points(db: Database, f: ViewFilter) -> Iterator[dict]:
 
 def stance_point_count(db: Database, f: ViewFilter) -> int:
     """How many stance points the filter selects."""
-    where, params = tag_conditions(f)
+    where, params = tag_conditions(f, hints=False)
     where.append("e.date IS NOT NULL")
     return next(db.query(f"SELECT COUNT(*) AS n FROM {points_cache.READ_SOURCE} e" + where_sql(where),
                          params))["n"]
 
 
 def _aggregate_sql(f: ViewFilter, granularity: str) -> tuple[str, list]:
-    where, params = tag_conditions(f)
+    where, params = tag_conditions(f, hints=False)
     where.append("e.date IS NOT NULL")
     series = series_expr(f.level)
     period = period_expr(granularity)
@@ -118,7 +118,7 @@ def latest_stances(db: Database, f: ViewFilter, *, max_series: int = 30) -> list
 
     Lines are the `max_series` actors (or groups) with the most stance points.
     """
-    where, params = tag_conditions(f.with_(topic=None))
+    where, params = tag_conditions(f.with_(topic=None), hints=False)
     where.append("e.date IS NOT NULL")
     series = series_expr(f.level)
     sql = f"""

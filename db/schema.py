@@ -393,7 +393,9 @@ def m008_stance_points_cache(db: Database) -> None:
         )""",
         f"INSERT INTO stance_points_cache ({_CACHE_COLUMNS}) SELECT {_CACHE_COLUMNS} FROM effective_tags",
         "CREATE INDEX idx_points_statement ON stance_points_cache(statement_id)",
-        "CREATE INDEX idx_points_topic_date ON stance_points_cache(topic_id, date, score, stance)",
+        # Covers the per-topic counts, period means and latest stances without reading the table.
+        "CREATE INDEX idx_points_topic_date"
+        " ON stance_points_cache(topic_id, date, score, stance, actor_id, group_id)",
         "CREATE INDEX idx_points_actor_date ON stance_points_cache(actor_id, date)",
         "CREATE INDEX idx_points_group_date ON stance_points_cache(group_id, date)",
         "CREATE INDEX idx_statement_overrides_actor ON statement_overrides(actor_id)",
