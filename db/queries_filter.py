@@ -98,8 +98,8 @@ def tag_conditions(f: ViewFilter, alias: str = "e", *, hints: bool = True) -> tu
     return where, params
 
 
-def topic_stance_exists(f: ViewFilter, alias: str = "e") -> tuple[list[str], list]:
-    """For statement rows: keep those with an effective tag matching the topic/stance filter."""
+def topic_stance_conditions(f: ViewFilter) -> tuple[list[str], list]:
+    """The topic/stance filter as conditions on a stance point row `t`."""
     inner: list[str] = []
     params: list = []
     if f.topic:
@@ -108,14 +108,26 @@ def topic_stance_exists(f: ViewFilter, alias: str = "e") -> tuple[list[str], lis
     if f.stances:
         inner.append(f"t.stance IN ({', '.join('?' for _ in f.stances)})")
         params.extend(f.stances)
-    if not inner:
-        return [], []
+    return inner, params
+
+
+def topic_stance_exists(f: ViewFilter, alias: str = "e", *, as_set: bool = False) -> tuple[list[str], list]:
+    """For statement rows: keep those with an effective tag matching the topic/stance filter.
+
+    `as_set=True` writes it as `statement_id IN (...)`: the same rows, but a count then reads the
+    topic's statements from the cache's topic index instead of probing it once per statement.
+    A page keeps EXISTS, which lets SQLite walk statements newest first and stop early.
+    """
     from db import points_cache
 
-    # The same rows as EXISTS (... WHERE t.statement_id = e.statement_id ...), but SQLite can
-    # read the topic's statements from the cache's topic index instead of probing per statement.
-    return ([f"{alias}.statement_id IN (SELECT t.statement_id FROM {points_cache.READ_SOURCE} t"
-             f" WHERE {' AND '.join(inner)})"], params)
+    inner, params = topic_stance_conditions(f)
+    if not inner:
+        return [], []
+    if as_set:
+        return ([f"{alias}.statement_id IN (SELECT t.statement_id FROM {points_cache.READ_SOURCE} t"
+                 f" WHERE {' AND '.join(inner)})"], params)
+    return ([f"EXISTS (SELECT 1 FROM {points_cache.READ_SOURCE} t WHERE t.statement_id = {alias}.statement_id"
+             f" AND {' AND '.join(inner)})"], params)
 
 
 def where_sql(conditions: list[str]) -> str:

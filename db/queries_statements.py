@@ -15,9 +15,9 @@ from db.queries_stance import EXCERPT_CHARS
 REVIEW_THRESHOLD = 0.6
 
 
-def _statement_where(f: ViewFilter) -> tuple[str, list]:
+def _statement_where(f: ViewFilter, *, as_set: bool = False) -> tuple[str, list]:
     where, params = statement_conditions(f)
-    extra, extra_params = topic_stance_exists(f)
+    extra, extra_params = topic_stance_exists(f, as_set=as_set)
     return where_sql(where + extra), params + extra_params
 
 
@@ -52,7 +52,7 @@ def statements_page(db: Database, f: ViewFilter, *, limit: int = 50, offset: int
 
 def statement_count(db: Database, f: ViewFilter) -> int:
     """How many statements the filter selects."""
-    where, params = _statement_where(f)
+    where, params = _statement_where(f, as_set=True)
     return next(db.query(f"SELECT COUNT(*) AS n FROM effective_statements e {where}", params))["n"]
 
 
