@@ -46,3 +46,23 @@ def test_multi_token_patterns_use_the_real_ruler(nlp):
         expected = annotations(nlp(text))
         got = annotations(cached(next(nlp.pipe([text], disable=["ner", *COMPONENTS]))))
         assert [g[1:] for g in got] == [e[1:] for e in expected], text
+
+
+def test_extraction_of_a_long_article_raises_no_spacy_warnings():
+    """Tagger windows merge sentence docs; spaCy warns (W102) when merged docs carry user data."""
+    import warnings
+
+    from etl.engine import Engine
+    from etl.models import Document
+
+    # one-sentence paragraphs: each is a window of its own, then part of the next windows
+    paragraphs = ["Olaf Scholz said on Monday that Germany would raise its defence spending.",
+                  "He added that allies must do more for Ukraine's security.",
+                  "Mark Rutte said NATO membership for Ukraine was irreversible."]
+    text = "\n\n".join(paragraphs * 3)
+    doc = Document(id="w", origin="w.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=None, date_source="none")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        extraction = Engine().extract(doc)
+    assert extraction.tags
