@@ -84,7 +84,7 @@ def iter_statement_rows(db: Database, f: ViewFilter) -> Iterator[dict]:
 
 def statement_detail(db: Database, statement_id: str) -> dict | None:
     """One statement with its document, engine and effective tags, and its review history."""
-    rows = list(db.query(f"""
+    rows = list(db.query("""
         SELECT s.*, COALESCE(a.name, s.actor_id) AS actor, so.actor_id AS corrected_actor_id,
                ca.name AS corrected_actor, COALESCE(so.rejected, 0) AS rejected,
                COALESCE(so.confirmed, 0) AS confirmed, g.name AS group_name,

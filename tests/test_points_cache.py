@@ -14,7 +14,7 @@ from db.connection import open_db
 from db.points_cache import CACHE_COLUMNS, cache_differences, refresh_points
 from db.queries_filter import ViewFilter
 from dashboard_fixtures import ACTORS, CODEBOOK_VERSION, TOPICS, sample_db  # noqa: F401 (fixture)
-from etl.codebook_model import ActorEntry, Codebook, Role
+from etl.codebook_model import Codebook, Role
 from etl.models import Extraction, Statement, Tag
 
 GENERATOR = Path(__file__).parent / "benchmarks" / "make_synthetic_db.py"
