@@ -195,43 +195,36 @@ def test_a_day_earlier_counts_back_from_the_last_event_told():
 
 
 def test_after_the_meeting_takes_the_day_the_meeting_was_dated():
-    extractor = StatementExtractor(mini_codebook(), load_nlp())
     text = ("Leaders met in Paris on Monday to discuss a force for Ukraine. The talks ran late.\n\n"
             "Olaf Scholz said on Wednesday that he would wait.\n\n"
             "Keir Starmer told reporters after the meeting that Britain was ready.")
-    doc = Document(id="t", origin="t.md", fmt="markdown", title=None, text=text, url=None,
-                   source=None, published=THU, date_source="metadata")
-    prep = extractor.prepare(doc)
-    for sent, sdoc in zip(prep.sentences, load_nlp().pipe(prep.texts())):
-        sent.doc = sdoc
-    statements, _, _ = extractor.finish(prep)
+    statements = _extract(text)
     days = {s.actor_name: s.date for s in statements}
     assert days["Keir Starmer"] == date(2025, 2, 10)  # the Monday meeting, not Wednesday's remark
     assert days["Olaf Scholz"] == date(2025, 2, 12)
 
 
 def test_a_meeting_in_a_relative_clause_does_not_date_the_remark():
-    extractor = StatementExtractor(mini_codebook(), load_nlp())
     text = ("Leaders met in Paris on Monday.\n\n"
             "Olaf Scholz, who had spoken at the meeting, said that the plan was premature.")
-    doc = Document(id="t", origin="t.md", fmt="markdown", title=None, text=text, url=None,
-                   source=None, published=THU, date_source="metadata")
-    prep = extractor.prepare(doc)
-    for sent, sdoc in zip(prep.sentences, load_nlp().pipe(prep.texts())):
-        sent.doc = sdoc
-    statements, _, _ = extractor.finish(prep)
+    statements = _extract(text)
     assert [s.date for s in statements] == [THU]
 
 
 def test_the_same_day_points_to_a_full_date_no_statement_took():
-    extractor = StatementExtractor(mini_codebook(), load_nlp())
     text = ("At the Brussels summit on 11 July 2018 the leaders argued, according to Pete Hegseth, about money. "
             "Angela Merkel said the same day that Germany already did a great deal for the alliance.")
+    statements = _extract(text)
+    days = {s.actor_name: s.date for s in statements}
+    assert days["Angela Merkel"] == date(2018, 7, 11)
+
+
+def _extract(text: str, published: date = THU) -> list:
+    """The statements of one Markdown article published on `published`."""
+    extractor = StatementExtractor(mini_codebook(), load_nlp())
     doc = Document(id="t", origin="t.md", fmt="markdown", title=None, text=text, url=None,
-                   source=None, published=THU, date_source="metadata")
+                   source=None, published=published, date_source="metadata")
     prep = extractor.prepare(doc)
     for sent, sdoc in zip(prep.sentences, load_nlp().pipe(prep.texts())):
         sent.doc = sdoc
-    statements, _, _ = extractor.finish(prep)
-    days = {s.actor_name: s.date for s in statements}
-    assert days["Angela Merkel"] == date(2018, 7, 11)
+    return extractor.finish(prep)[0]
