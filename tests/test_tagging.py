@@ -41,6 +41,9 @@ def outcome(tags, expected):
 
 
 CASES = [
+    # --- strategic autonomy is a burden-sharing position ---
+    ("We Europeans must really take our fate into our own hands, the chancellor said.", None,
+     {(BURDEN, "support")}),
     # --- a judgement of a denial flips ---
     ("It is absurd when a time frame is set neither for the invitation nor for Ukraine's membership, he wrote.",
      None, {(NATO, "support")}),
