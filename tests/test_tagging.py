@@ -41,6 +41,8 @@ def outcome(tags, expected):
 
 
 CASES = [
+    ("We are opposed to the entry of Georgia and Ukraine into the alliance, the prime minister said.", None,
+     {(NATO, "oppose")}),
     # --- strategic autonomy is a burden-sharing position ---
     ("We Europeans must really take our fate into our own hands, the chancellor said.", None,
      {(BURDEN, "support")}),
