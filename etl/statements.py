@@ -260,15 +260,16 @@ class StatementExtractor:
         return Prepared(document, out)
 
     def _transcript_line(self, document: Document, index: int, sent: Sentence, label: str,
-                         state: _DocState) -> None:
+                         state: _DocState) -> bool:
         """One sentence of a transcript answer: a direct statement of the labelled speaker, unless
         the answer reports someone else's position ("Spain thinks it can ..."), which stays theirs.
-        What the speaker's own organisation holds ("NATO is convinced") is the speaker's."""
+        What the speaker's own organisation holds ("NATO is convinced") is the speaker's.
+        False when the label names nobody known ("UPDATE:"): the sentence is read as any other."""
         if label in QUESTION_LABELS:
-            return
+            return True
         speaker = self._label_speaker(label, document.published, state)
         if speaker is None:
-            return
+            return False
         if sent.doc.has_annotation("DEP") and self._attribute(document, index, sent, state):
             for found in state.found.get(index, []):
                 if found.statement is not None and found.speaker.actor.id == speaker.group_id:
@@ -276,11 +277,12 @@ class StatementExtractor:
                         found.statement, actor_id=speaker.actor.id, actor_name=speaker.actor.name,
                         actor_kind=speaker.actor.kind, group_id=speaker.group_id, mention=label)
                     found.speaker = speaker
-            return
+            return True
         att = Attribution(sent.doc[0], None, f"{label}:", "colon", frozenset(range(len(sent.doc))))
         found = self._found(document, index, sent, sent.span, att, speaker, None, "direct", "transcript", state)
         state.found.setdefault(index, []).append(found)
         state.ctx.note(speaker)
+        return True
 
     def _label_speaker(self, label: str, day, state: _DocState) -> Speaker | None:
         """The person a transcript label names: a surname ("RUTTE", "MR RUTTE") of someone the
@@ -352,9 +354,9 @@ class StatementExtractor:
                 continue
             if self._section_header(document, index, sent, state):
                 continue
-            if sent.para in transcript:
+            if sent.para in transcript and self._transcript_line(document, index, sent, transcript[sent.para],
+                                                                  state):
                 # A transcript's speaker label ("RUTTE:") owns its answer; questions ("Q:") are nobody's.
-                self._transcript_line(document, index, sent, transcript[sent.para], state)
                 self._note_names(sent, state)
                 continue
             if not sent.doc.has_annotation("DEP"):

@@ -462,3 +462,10 @@ def test_transcript_labels_own_their_answers_and_questions_are_nobodys(extractor
 def test_two_labels_do_not_make_a_transcript(extractor):
     text = "NOTE: This story was updated.\n\nUPDATE: Mark Rutte said allies would spend more."
     assert [s.actor_name for s in run(extractor, text)[0]] == ["Mark Rutte"]
+
+
+def test_labels_that_name_nobody_leave_paragraphs_to_the_usual_rules(extractor):
+    text = ("UPDATE: Mark Rutte said allies would spend more.\n\n"
+            "UPDATE: Keir Starmer said Britain was ready.\n\n"
+            "CORRECTION: An earlier version misspelt a name.")
+    assert [s.actor_name for s in run(extractor, text)[0]] == ["Mark Rutte", "Keir Starmer"]
