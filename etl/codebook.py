@@ -34,7 +34,7 @@ ROLE_KEYS = {"group", "office", "title", "from", "to"}
 OFFICE_KEYS = {"id", "titles", "shared"}
 PHRASE_KEYS = {"phrase", "group", "office"}
 TOPIC_KEYS = {"id", "label", "proposition", "cues", "context", "exclude",
-              "support", "oppose", "neutral", "targets", "complaints", "followups"}
+              "support", "oppose", "neutral", "targets", "complaints", "followups", "framings"}
 STANCE_KEYS = {"support", "oppose", "neutral"}
 
 
@@ -386,7 +386,7 @@ class _Builder:
             proposition = self.text(fields, "proposition", what, item)
             lists = {k: self.strings(fields.get(k), f"{what}: {k}")
                      for k in ("cues", "context", "exclude", "support", "oppose", "neutral",
-                               "targets", "complaints", "followups")}
+                               "targets", "complaints", "followups", "framings")}
             if not lists["cues"]:
                 self.error(item, f"{what}: no cues (a topic needs at least one cue phrase)")
             both = {p.casefold() for p in lists["support"]} & {p.casefold() for p in lists["oppose"]}

@@ -84,6 +84,7 @@ class Topic:
     targets: tuple[str, ...] = ()  # whose troops/spending, beyond group adjectives ("European")
     complaints: tuple[str, ...] = ()  # negated by a third party, still support: "they don't pay"
     followups: tuple[str, ...] = ()  # put a statement on the topic only right after it was named
+    framings: tuple[str, ...] = ()  # the proposal named in loaded words ("intervention"): judged, the judgement decides
 
 
 @dataclass(frozen=True)

@@ -368,11 +368,13 @@ def compose_evaluations(doc: Doc, readings: list[Reading]) -> None:
             thing.rule_name = "evaluated"
 
 
-def compose_subjects(doc: Doc, readings: list[Reading]) -> None:
+def compose_subjects(doc: Doc, readings: list[Reading], framings: frozenset[str] = frozenset()) -> None:
     """A cue in subject position takes the polarity of its clause's predicate cue.
 
     "Sending troops would be a mistake": support x oppose = oppose; "Joining NATO is the
-    only way": support. The predicate cue then stops being a leaf of its own.
+    only way": support. The predicate cue then stops being a leaf of its own. A framing (the
+    proposal itself in loaded words: "foreign intervention was unacceptable") is not a second
+    sign: the predicate's judgement decides alone.
     """
     for subj in readings:
         for k in range(1, len(subj.path)):
@@ -386,6 +388,8 @@ def compose_subjects(doc: Doc, readings: list[Reading]) -> None:
                 if at == 0 or doc[pred.path[at - 1]].dep_ in SUBJECT_DEPS:
                     continue
                 below = sum(1 for i in pred.negated_at if i in pred.path[:at])
+                if subj.cue.text.lower() in framings:
+                    subj.sign = 1 if subj.sign * subj.cue.polarity >= 0 else -1  # as if it named the proposal
                 subj.sign *= pred.cue.polarity * (-1 if below % 2 else 1)
                 subj.outer.append(pred.cue)
             return

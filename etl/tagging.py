@@ -59,6 +59,7 @@ class Tagger:
         self.matcher = CueMatcher(codebook, nlp)
         self.finder = TopicFinder(codebook)
         self.negations = frozenset(n.lower() for n in codebook.negations)
+        self._framings = {t.id: frozenset(f.lower() for f in t.framings) for t in codebook.topics}
         self._parsed: Parsed | None = None
 
     # --- public -------------------------------------------------------------------
@@ -156,7 +157,7 @@ class Tagger:
         for reading in readings:
             if reading.cue in judged:
                 reading.absorbed = True
-        compose_subjects(doc, readings)
+        compose_subjects(doc, readings, self._framings.get(topic.id, frozenset()))
         compose_evaluations(doc, readings)
         compose_conditions(doc, readings)
         complaints = {i for c in self._all_cues(topic.id, "complaint", lo, hi) for i in

@@ -43,6 +43,12 @@ def outcome(tags, expected):
 CASES = [
     ("We are opposed to the entry of Georgia and Ukraine into the alliance, the prime minister said.", None,
      {(NATO, "oppose")}),
+    # --- a framing noun judged by its predicate: the judgement decides ---
+    ("Foreign intervention in Ukraine by NATO troops would be unacceptable in any form, the spokeswoman said.", None,
+     {(TROOPS, "oppose")}),
+    ("An intervention in Ukraine by European troops would be necessary to secure the ceasefire, the minister said.",
+     None,
+     {(TROOPS, "support")}),
     # --- strategic autonomy is a burden-sharing position ---
     ("We Europeans must really take our fate into our own hands, the chancellor said.", None,
      {(BURDEN, "support")}),
