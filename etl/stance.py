@@ -159,6 +159,22 @@ def negation_heads(path: list[Token], own: range | set[int],
     return heads
 
 
+def _not_whether_but_when(head: Token, path: list[Token]) -> bool:
+    """"The question is no longer whether Ukraine joins but when": the denied doubt is a
+    certainty, so the negation on 'is' does not reach what 'whether' introduces."""
+    doc = head.doc
+    for t in path:
+        if t.head.i != head.i or t.dep_ not in ("advcl", "ccomp", "csubj"):
+            continue
+        for mark in t.children:
+            if mark.lower_ in ("whether", "if") and mark.dep_ == "mark":
+                # "but when" after the clause, however the parser hung it
+                end = mark.sent.end
+                return any(doc[i].lower_ == "but" and doc[i + 1].lower_ == "when"
+                           for i in range(mark.i + 1, end - 1))
+    return False
+
+
 def _not_only(token: Token) -> bool:
     """'not' of 'not only/just/merely ... but (also)'."""
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
@@ -266,7 +282,7 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         return Reading(cue, 0, BASE_WEIGHT, False, None, outer, absorbed=True)
     # A governing cue's own negation ("no plans") is already in its polarity.
     skip = set(own).union(*(range(o.start, o.end) for o in outer))
-    heads = negation_heads(path, skip, negations)
+    heads = [h for h in negation_heads(path, skip, negations) if not _not_whether_but_when(doc[h], path)]
     negated = len(heads) % 2 == 1
     modality = modality_of(path, own)
     weight = BASE_WEIGHT

@@ -43,6 +43,9 @@ def outcome(tags, expected):
 CASES = [
     ("We are opposed to the entry of Georgia and Ukraine into the alliance, the prime minister said.", None,
      {(NATO, "oppose")}),
+    # --- "not whether but when" denies a doubt, not the membership ---
+    ("The question is no longer whether Ukraine will become a member of NATO but when, the president said.",
+     None, {(NATO, "support")}),
     # --- a framing noun judged by its predicate: the judgement decides ---
     ("Foreign intervention in Ukraine by NATO troops would be unacceptable in any form, the spokeswoman said.", None,
      {(TROOPS, "oppose")}),
