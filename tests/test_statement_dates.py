@@ -71,7 +71,8 @@ def test_no_cue_words():
     assert find_cues("They met in March.", THU) == []
 
 
-def _dates(text: str, published: date | None):
+def _extract(text: str, published: date | None = THU) -> list:
+    """The statements of one Markdown article published on `published`."""
     nlp = load_nlp()
     extractor = StatementExtractor(mini_codebook(), nlp)
     doc = Document(id="d", origin="d.md", fmt="markdown", title=None, text=text, url=None,
@@ -79,7 +80,11 @@ def _dates(text: str, published: date | None):
     prep = extractor.prepare(doc)
     for sent, sdoc in zip(prep.sentences, nlp.pipe(prep.texts())):
         sent.doc = sdoc
-    return [(s.actor_name, s.date, s.date_cue) for s in extractor.finish(prep)[0]]
+    return extractor.finish(prep)[0]
+
+
+def _dates(text: str, published: date | None):
+    return [(s.actor_name, s.date, s.date_cue) for s in _extract(text, published)]
 
 
 def test_statement_dates_in_context():
@@ -218,13 +223,3 @@ def test_the_same_day_points_to_a_full_date_no_statement_took():
     days = {s.actor_name: s.date for s in statements}
     assert days["Angela Merkel"] == date(2018, 7, 11)
 
-
-def _extract(text: str, published: date = THU) -> list:
-    """The statements of one Markdown article published on `published`."""
-    extractor = StatementExtractor(mini_codebook(), load_nlp())
-    doc = Document(id="t", origin="t.md", fmt="markdown", title=None, text=text, url=None,
-                   source=None, published=published, date_source="metadata")
-    prep = extractor.prepare(doc)
-    for sent, sdoc in zip(prep.sentences, load_nlp().pipe(prep.texts())):
-        sent.doc = sdoc
-    return extractor.finish(prep)[0]
