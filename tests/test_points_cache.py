@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,11 +11,11 @@ from db import points_cache, positions, queries_stance, queries_statements, revi
 from db.connection import open_db
 from db.points_cache import CACHE_COLUMNS, cache_differences, refresh_points
 from db.queries_filter import ViewFilter
+from synthetic_db import build_synthetic
 from dashboard_fixtures import ACTORS, CODEBOOK_VERSION, TOPICS, sample_db  # noqa: F401 (fixture)
 from etl.codebook_model import Codebook, Role
 from etl.models import Extraction, Statement, Tag
 
-GENERATOR = Path(__file__).parent / "benchmarks" / "make_synthetic_db.py"
 COLS = ", ".join(CACHE_COLUMNS)
 
 
@@ -123,11 +121,8 @@ def test_migration_fills_the_cache_of_an_existing_database(sample_db):
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("make_synthetic_db", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     path = tmp_path_factory.mktemp("cache") / "synthetic.db"
-    module.build(path, 3000, seed=5)
+    build_synthetic(path, 3000, seed=5)
     db = open_db(path)
     yield db
     db.close()

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from db import queries_stance, queries_statements
 from db.connection import open_db
 from db.queries_filter import ViewFilter
+from synthetic_db import build_synthetic
 
-GENERATOR = Path(__file__).parent / "benchmarks" / "make_synthetic_db.py"
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("make_synthetic_db", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     path = tmp_path_factory.mktemp("queue") / "synthetic.db"
-    module.build(path, 3000, seed=3)
+    build_synthetic(path, 3000, seed=3)
     db = open_db(path)
     yield db
     db.close()

@@ -17,21 +17,12 @@ from etl.documents import load_documents
 from etl.engine import Engine
 from etl.extractors import PoolExtractor, extract_ordered, open_extractor
 from etl.pipeline import ingest_paths
+from engines import TrippingEngine
 
 DEV = Path(__file__).parents[1] / "etl" / "corpus" / "articles" / "dev"
 SAMPLE = ["d03-wales-two-percent.md", "d14-zelensky-accelerated-application.html", "d17-macron-cannot-be-ruled-out.md",
           "d23-hegseth-not-realistic.html", "d25-starmer-ready-and-willing.md", "d-feed-coalition-of-the-willing.xml",
           "d29-merz-whatever-it-takes.md", "d33-sanchez-refuses-five-percent.md"]
-
-
-class TrippingEngine(Engine):
-    """The real engine, made to fail on a marked article; at module level so worker processes can load it."""
-
-    def extract_many(self, docs, *args, **kwargs):
-        docs = list(docs)
-        if any("TRIPWIRE" in d.text for d in docs):
-            raise RuntimeError("tripped on purpose")
-        return super().extract_many(docs, *args, **kwargs)
 
 
 def sample_inbox(tmp_path: Path) -> Path:
