@@ -98,7 +98,6 @@ class _Run:
         workers = getattr(extractor, "workers", 1)
         # One worker batches across inputs too: spaCy parses a batch of articles far faster than
         # the same articles one call each, and the marks wait for their documents either way.
-        self.store_each_input = False
         self.batch_size = BATCH_SIZE if workers == 1 else POOL_BATCH_SIZE
         self.in_flight = 2 * workers
 
@@ -311,8 +310,6 @@ def _ingest_one_input(run: _Run, ref, sources_mod, documents_mod, date_override,
         run.add(doc, item_key if item_key != ref.key else None)
         usable += 1
     # The input as a whole is marked only once all its articles are stored.
-    if run.store_each_input:
-        run.flush()
     if ref.key:
         run.mark(ref.key, ref.origin, None)
     return usable > 0
