@@ -65,7 +65,7 @@ class Engine:
             for sent, text in zip(prep.sentences, prep.texts()):
                 if self.parse_all or sent.needs_parse:
                     jobs.append((sent, text))
-                else:
+                elif sent.doc is None:  # prepare() may have tokenized it already
                     sent.doc = self.nlp.make_doc(text)
         texts = (text for _, text in jobs)
         # Entities are found later, only for sentences whose speaker the codebook does not know.

@@ -47,6 +47,7 @@ def _inside(att: Attribution, outer: Attribution) -> bool:
 _LABEL = re.compile(r"([A-Z][A-Z.'’\-]*(?: [A-Z][A-Z.'’\-]*){0,3}):\s")
 QUESTION_LABELS = frozenset({"Q", "QUESTION", "REPORTER", "INTERVIEWER", "MODERATOR"})
 MIN_TRANSCRIPT_LABELS = 3
+_YEAR = re.compile(r"\d{4}")
 
 
 def _transcript_labels(text: str, sents: list[Sentence]) -> dict[int, str]:
@@ -254,10 +255,17 @@ class StatementExtractor:
             para = _skip_time_stamp(text, para)
             for sent in sentences(text, para):
                 overlapping = [q for q in quotes if q.start < sent.end and q.end > sent.start]
-                cue = wanted and (bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end])
-                                  or self._names_person(text[sent.start:sent.end]))
+                cue = wanted and (bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end]))
                 out.append(Sentence(sent, p_index, overlapping, needs_parse=cue))
-        return Prepared(document, out)
+        prepared = Prepared(document, out)
+        if wanted:
+            # A sentence naming a codebook person is parsed too; the others keep the tokens made
+            # to find out, so they are not tokenized twice.
+            for sent, sent_text in zip(out, prepared.texts()):
+                if not sent.needs_parse:
+                    sent.doc = self.nlp.make_doc(sent_text)
+                    sent.needs_parse = self._names_person(sent.doc)
+        return prepared
 
     def _transcript_line(self, document: Document, index: int, sent: Sentence, label: str,
                          state: _DocState) -> bool:
@@ -329,12 +337,12 @@ class StatementExtractor:
                     return None
         return None
 
-    def _names_person(self, text: str) -> bool:
+    def _names_person(self, tokens: Doc) -> bool:
         """True when a codebook person is named: the parse then tells whether they are the subject,
         the likely antecedent of a later "he" or "she"."""
         return any(kind == "name" and (entry := self.codebook.actor(target)) is not None
                    and entry.kind == "person"
-                   for _, kind, target in self.resolver.mentions(self.nlp.make_doc(text)))
+                   for _, kind, target in self.resolver.mentions(tokens))
 
     def finish(self, prepared: Prepared) -> tuple[list[Statement], list[Actor], dict[str, Doc]]:
         """Statements from parsed sentences, the new actors they name, and each statement's Doc."""
@@ -674,8 +682,10 @@ class StatementExtractor:
     def _note_full_date(document: Document, sent: Sentence, state: _DocState) -> None:
         """A date with its year ("at the summit on 11 July 2018") is the day a later "the same
         day" points to, even when no statement of this sentence took it."""
+        if not _YEAR.search(document.text, sent.span.start, sent.span.end):
+            return  # the usual case, found without reading every date cue again
         cues = [c for c in find_cues(document.text, document.published, sent.span.start, sent.span.end)
-                if c.day is not None and re.search(r"\d{4}", c.text)]
+                if c.day is not None and _YEAR.search(c.text)]
         if cues and (state.last_day is None or state.last_day[1] != cues[-1].text):
             state.last_day = (cues[-1].day, cues[-1].text)
 
