@@ -45,17 +45,27 @@ def open_for_reading(db_path: Path | None):
         raise click.ClickException(str(exc)) from exc
 
 
-def load_engine(codebook_path: Path | None = None):
-    """The extraction engine with the chosen codebook; a broken codebook is a clean CLI error."""
+def load_cli_codebook(codebook_path: Path | str | None = None):
+    """The chosen (or default) codebook; a broken one is a clean CLI error listing every problem."""
     from etl.codebook import load_codebook
-    from etl.engine import Engine
     from etl.errors import CodebookError
 
     try:
-        codebook = load_codebook(codebook_path)
+        return load_codebook(codebook_path)
     except CodebookError as exc:
         raise click.ClickException("the codebook has problems:\n" + "\n".join(exc.problems)) from exc
-    return Engine(codebook=codebook)
+
+
+def load_engine(codebook_path: Path | str | None = None, untagged: bool = False):
+    """The extraction engine with the chosen codebook; codebook or model problems are clean CLI errors."""
+    from etl.engine import Engine
+    from etl.errors import StanceError
+
+    codebook = load_cli_codebook(codebook_path)
+    try:
+        return Engine(codebook, untagged=untagged)
+    except StanceError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def run_exit(report) -> None:

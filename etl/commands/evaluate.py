@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from etl.commands.extract import load_engine
+from etl.commands.common import load_engine
 from etl.evaluate import CORPUS_DIR, LabelError, Report, Scores, evaluate
 
 EXCERPT = 110

@@ -9,8 +9,9 @@ from datetime import date
 
 import click
 
+from etl.commands.common import load_cli_codebook, load_engine
 from etl.commands.workers import workers_option
-from etl.errors import CodebookError, InputError, StanceError
+from etl.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -25,21 +26,6 @@ def _parse_day(ctx, param, value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
-
-
-def load_engine(codebook_path: str | None, untagged: bool = False):
-    """An Engine with the given (or default) codebook; codebook problems become a CLI error."""
-    from etl.codebook import load_codebook
-    from etl.engine import Engine
-
-    try:
-        codebook = load_codebook(codebook_path)
-    except CodebookError as exc:
-        raise click.ClickException("codebook problems:\n" + "\n".join(exc.problems)) from exc
-    try:
-        return Engine(codebook, untagged=untagged)
-    except StanceError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @click.command("extract")
@@ -89,14 +75,10 @@ def _pool(codebook_path: str | None, workers: int, untagged: bool):
     """Worker processes, each with an Engine like load_engine's."""
     from functools import partial
 
-    from etl.codebook import load_codebook
     from etl.engine import Engine
     from etl.extractors import PoolExtractor
 
-    try:
-        codebook = load_codebook(codebook_path)
-    except CodebookError as exc:
-        raise click.ClickException("codebook problems:\n" + "\n".join(exc.problems)) from exc
+    codebook = load_cli_codebook(codebook_path)
     return PoolExtractor(codebook, workers, engine_class=partial(Engine, untagged=untagged))
 
 

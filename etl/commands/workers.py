@@ -18,12 +18,7 @@ def workers_option(func):
 
 def load_extractor(codebook_path: Path | str | None, workers: int):
     """The codebook loaded now (a broken one is a clean CLI error); the engine, when first needed."""
-    from etl.codebook import load_codebook
-    from etl.errors import CodebookError
+    from etl.commands.common import load_cli_codebook
     from etl.extractors import open_extractor
 
-    try:
-        codebook = load_codebook(codebook_path)
-    except CodebookError as exc:
-        raise click.ClickException("the codebook has problems:\n" + "\n".join(exc.problems)) from exc
-    return open_extractor(codebook, workers)
+    return open_extractor(load_cli_codebook(codebook_path), workers)
