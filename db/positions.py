@@ -7,18 +7,22 @@ when the ETL left it empty, the person's dated role in `actor_roles` decides).
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from sqlite_utils import Database
 
 from db import points_cache
 
-# Stance points on both kinds of line. A group actor's own statements carry its own id as
-# group_id; the CASE covers rows where the ETL left it empty.
+# Stance points on both kinds of line, read from the stance points cache (the narrow copy of
+# `effective_tags`). A group actor's own statements carry its own id as group_id; the CASE
+# covers rows where the ETL left it empty. {where} narrows the rows read before the line rule
+# runs (an indexable superset of one line's rows), so reading one line never scans them all.
 _LINES_SQL = """
 WITH pts AS (
     SELECT 'person' AS level, e.actor_id AS line_id, e.*
-    FROM effective_tags e
+    FROM {source} e
     LEFT JOIN actors a ON a.id = e.actor_id
-    WHERE COALESCE(a.kind, 'person') = 'person'
+    WHERE COALESCE(a.kind, 'person') = 'person' AND {where}
     UNION ALL
     SELECT 'group' AS level,
         CASE
@@ -31,19 +35,20 @@ WITH pts AS (
                   ORDER BY r.start_date DESC LIMIT 1)
         END AS line_id,
         e.*
-    FROM effective_tags e
+    FROM {source} e
     LEFT JOIN actors a ON a.id = e.actor_id
+    WHERE {where}
 )
 SELECT
     p.level, p.line_id, COALESCE(la.name, p.line_id) AS line_name,
     COALESCE(la.kind, p.level) AS line_kind,
     p.actor_id AS speaker_id, COALESCE(sa.name, p.actor_id) AS speaker,
     p.topic_id AS topic, p.stance, p.score, p.confidence, p.date,
-    p.tag_id, p.statement_id, p.doc_id, p.start, p.text, p.cue, p.rule,
-    p.quote_type, p.corrected
+    p.tag_id, p.statement_id, p.doc_id, s.start, p.quote_type, p.corrected
 FROM pts p
 LEFT JOIN actors la ON la.id = p.line_id
 LEFT JOIN actors sa ON sa.id = p.actor_id
+LEFT JOIN statements s ON s.id = p.statement_id
 WHERE p.line_id IS NOT NULL
   AND p.date IS NOT NULL
   AND (:level = 'all' OR p.level = :level)
@@ -51,18 +56,36 @@ WHERE p.line_id IS NOT NULL
   AND (:topic IS NULL OR p.topic_id = :topic)
   AND (:since IS NULL OR p.date >= :since)
   AND (:until IS NULL OR p.date <= :until)
-ORDER BY p.level, p.line_id, p.topic_id, p.date, p.doc_id, p.start, p.tag_id
+ORDER BY p.level, p.line_id, p.topic_id, p.date, p.doc_id, s.start, p.tag_id
 """
+
+# The rows one line can hold: its own (person or group actor), its members' (group_id), and
+# members' rows the ETL left without a group, which the dated role may give it.
+_ONE_LINE_ROWS = """(e.actor_id = :line_id OR e.group_id = :line_id
+    OR (e.group_id IS NULL AND e.actor_id IN (SELECT actor_id FROM actor_roles WHERE group_id = :line_id)))"""
 
 
 def stance_points(db: Database, *, level: str = "all", line_id: str | None = None,
                   topic: str | None = None, since: str | None = None,
                   until: str | None = None) -> list[dict]:
-    """Dated stance points on person and/or group lines, ordered by line, topic and date."""
+    """Dated stance points on person and/or group lines, ordered by line, topic and date (no text)."""
     if level not in ("all", "person", "group"):
         raise ValueError(f"level must be person, group or all, not {level!r}")
     params = {"level": level, "line_id": line_id, "topic": topic, "since": since, "until": until}
-    return list(db.query(_LINES_SQL, params))
+    where = _ONE_LINE_ROWS if line_id is not None else "1"
+    return list(db.query(_LINES_SQL.format(source=points_cache.READ_SOURCE, where=where), params))
+
+
+def statement_texts(db: Database, statement_ids: Iterable[str]) -> dict[str, str]:
+    """The text of each of these statements, by id (evidence for the few points a reader shows)."""
+    ids = list(dict.fromkeys(i for i in statement_ids if i is not None))
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        out.update((r["id"], r["text"]) for r in db.query(
+            f"SELECT id, text FROM statements WHERE id IN ({marks})", chunk))
+    return out
 
 
 def undated_point_count(db: Database) -> int:

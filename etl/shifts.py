@@ -21,6 +21,7 @@ troops, but European troops") are left out as conditional positions.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
@@ -285,21 +286,44 @@ def detect_shifts(points: Sequence[Mapping], params: ShiftParams | None = None) 
     days = [_day(p["date"]) for p in usable]
     candidates = [c for k in range(1, len(usable)) if days[k] > days[k - 1]
                   for c in [_candidate(usable, days, k, params)] if c is not None]
-    accepted: list[dict] = []
+    returned = _StanceCounts(usable)
+    accepted: dict[tuple[str, str], list[int]] = {}  # direction -> accepted splits, in order
+    kept: list[dict] = []
     for cand in sorted(candidates, key=lambda c: (-c["_clarity"], c["_k"])):
-        if not any(_same_change(cand, other, usable, params) for other in accepted):
-            accepted.append(cand)
-    accepted.sort(key=lambda c: c["_k"])
-    return [{k: v for k, v in c.items() if not k.startswith("_")} for c in accepted]
+        direction = (cand["from_stance"], cand["to_stance"])
+        splits = accepted.setdefault(direction, [])
+        if not _same_change(cand["_k"], splits, cand["from_stance"], returned, params):
+            insort(splits, cand["_k"])
+            kept.append(cand)
+    kept.sort(key=lambda c: c["_k"])
+    return [{k: v for k, v in c.items() if not k.startswith("_")} for c in kept]
 
 
-def _same_change(a: dict, b: dict, points: Sequence[Mapping], params: ShiftParams) -> bool:
-    """Two candidates of one direction are one change unless the old stance came back between them."""
-    if (a["from_stance"], a["to_stance"]) != (b["from_stance"], b["to_stance"]):
-        return False
-    lo, hi = sorted((a["_k"], b["_k"]))
-    returned = sum(1 for p in points[lo:hi] if p["stance"] == a["from_stance"])
-    return returned < params.min_per_side
+class _StanceCounts:
+    """How many points of a stance lie between two positions of a line, in constant time."""
+
+    def __init__(self, points: Sequence[Mapping]):
+        self._prefix = {s: [0] for s in STANCES}
+        for p in points:
+            for s, counts in self._prefix.items():
+                counts.append(counts[-1] + (p["stance"] == s))
+
+    def between(self, stance: str, lo: int, hi: int) -> int:
+        """Points of `stance` at positions lo..hi-1."""
+        counts = self._prefix[stance]
+        return counts[hi] - counts[lo]
+
+
+def _same_change(k: int, splits: list[int], from_stance: str, returned: _StanceCounts,
+                 params: ShiftParams) -> bool:
+    """A candidate repeats an accepted one of its direction unless the old stance came back between them.
+
+    The count between two splits only grows with their distance, so the nearest accepted split
+    on either side decides.
+    """
+    i = bisect_left(splits, k)
+    near = ([splits[i - 1]] if i > 0 else []) + ([splits[i]] if i < len(splits) else [])
+    return any(returned.between(from_stance, *sorted((k, other))) < params.min_per_side for other in near)
 
 
 # --- reading lines from the database ------------------------------------------------
@@ -340,6 +364,18 @@ def shifts_on_lines(rows: Sequence[Mapping], params: ShiftParams, *, since: str 
     return found
 
 
+def with_texts(db: Database, shifts: list[dict]) -> list[dict]:
+    """Fill each shift's before/after text from its statements (points are read without text)."""
+    missing = [s[f"{side}_statement"] for s in shifts for side in ("before", "after")
+               if s.get(f"{side}_text") is None]
+    texts = positions.statement_texts(db, missing)
+    for shift in shifts:
+        for side in ("before", "after"):
+            if shift.get(f"{side}_text") is None:
+                shift[f"{side}_text"] = texts.get(shift[f"{side}_statement"])
+    return shifts
+
+
 def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = None,
                 since: str | None = None, params: ShiftParams | Mapping | None = None,
                 level: str = "all", until: str | None = None) -> list[dict]:
@@ -350,6 +386,6 @@ def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = N
     params = _as_params(params)
     line_id = resolve_actor(db, actor)["id"] if actor else None
     rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
-    found = shifts_on_lines(rows, params, since=since)
+    found = with_texts(db, shifts_on_lines(rows, params, since=since))
     log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
     return found
