@@ -7,7 +7,7 @@ when the ETL left it empty, the person's dated role in `actor_roles` decides).
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sqlite_utils import Database
 
@@ -69,11 +69,18 @@ def stance_points(db: Database, *, level: str = "all", line_id: str | None = Non
                   topic: str | None = None, since: str | None = None,
                   until: str | None = None) -> list[dict]:
     """Dated stance points on person and/or group lines, ordered by line, topic and date (no text)."""
+    return list(iter_stance_points(db, level=level, line_id=line_id, topic=topic, since=since, until=until))
+
+
+def iter_stance_points(db: Database, *, level: str = "all", line_id: str | None = None,
+                       topic: str | None = None, since: str | None = None,
+                       until: str | None = None) -> Iterator[dict]:
+    """`stance_points` one row at a time, in the same order, for reads of the whole archive."""
     if level not in ("all", "person", "group"):
         raise ValueError(f"level must be person, group or all, not {level!r}")
     params = {"level": level, "line_id": line_id, "topic": topic, "since": since, "until": until}
     where = _ONE_LINE_ROWS if line_id is not None else "1"
-    return list(db.query(_LINES_SQL.format(source=points_cache.READ_SOURCE, where=where), params))
+    return db.query(_LINES_SQL.format(source=points_cache.READ_SOURCE, where=where), params)
 
 
 def statement_texts(db: Database, statement_ids: Iterable[str]) -> dict[str, str]:

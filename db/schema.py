@@ -404,6 +404,83 @@ def m008_stance_points_cache(db: Database) -> None:
     ])
 
 
+# The statement and tag triggers of m008, as (event, statements to rebuild); m009 gates them.
+_DEFERRABLE_TRIGGERS = {
+    "tags_ai": ("AFTER INSERT ON tags", "NEW.statement_id"),
+    "tags_ad": ("AFTER DELETE ON tags", "OLD.statement_id"),
+    "tags_au": ("AFTER UPDATE OF id, statement_id, topic_id, stance, score, confidence ON tags",
+                "OLD.statement_id, NEW.statement_id"),
+    "statements_ai": ("AFTER INSERT ON statements", "NEW.id"),
+    "statements_ad": ("AFTER DELETE ON statements", "OLD.id"),
+    "statements_au": ("AFTER UPDATE OF id, doc_id, actor_id, group_id, date, quote_type ON statements",
+                      "OLD.id, NEW.id"),
+}
+
+
+@migrations()
+def m009_points_cache_deferral(db: Database) -> None:
+    """Let a transaction that stores a document rebuild its statements' cache rows once, not once per row.
+
+    Under m008 a statement with k tags has its cache rows rebuilt k + 1 times as the rows go in.
+    The statement and tag triggers now stand aside while `points_cache_deferrals` holds a row;
+    `db.points_cache.deferred_points` writes that row inside the writer's own transaction and
+    rebuilds the statements it names before taking the row away. Every other writer (analyst
+    review, plain SQL, the override, actor and role triggers) sees no row and works as before.
+    """
+    # A missing row means "not deferred", so losing the table's contents can never switch the triggers off.
+    gate = "WHEN NOT EXISTS (SELECT 1 FROM points_cache_deferrals)"
+    _run(db, [
+        "CREATE TABLE points_cache_deferrals (id INTEGER PRIMARY KEY)",
+        *(f"DROP TRIGGER points_cache_{name}" for name in _DEFERRABLE_TRIGGERS),
+        *(f"CREATE TRIGGER points_cache_{name} {event} {gate} BEGIN {_cache_refresh(ids)} END"
+          for name, (event, ids) in _DEFERRABLE_TRIGGERS.items()),
+    ])
+
+
+@migrations()
+def m010_shift_store(db: Database) -> None:
+    """Stored shifts for the default detector parameters, and a log of the lines whose points changed.
+
+    Detecting shifts on every line of a large archive takes seconds to minutes, too slow for a
+    page view. `stance ingest`, `refresh` and `retag` store each line's shifts; a trigger on the
+    stance points cache notes every (actor, group, topic) whose points change afterwards, by any
+    writer (analyst corrections included), so readers recompute just those lines and take the
+    rest from the store until the next run brings it up to date.
+    """
+    # NOT EXISTS rather than INSERT OR IGNORE: an outer statement's conflict clause (an upsert)
+    # would override the trigger's and fail on a line already noted.
+    note = ("INSERT INTO shift_lines_changed (actor_id, group_id, topic_id)"
+            " SELECT COALESCE({0}.actor_id, ''), COALESCE({0}.group_id, ''), COALESCE({0}.topic_id, '')"
+            " WHERE NOT EXISTS (SELECT 1 FROM shift_lines_changed WHERE actor_id = COALESCE({0}.actor_id, '')"
+            " AND group_id = COALESCE({0}.group_id, '') AND topic_id = COALESCE({0}.topic_id, ''));")
+    _run(db, [
+        """CREATE TABLE stored_shifts (
+            level TEXT NOT NULL,
+            line_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            shift_date TEXT NOT NULL,
+            shift TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_stored_shifts_line ON stored_shifts(level, line_id, topic)",
+        "CREATE INDEX idx_stored_shifts_topic ON stored_shifts(topic, shift_date)",
+        """CREATE TABLE shift_store_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            params TEXT NOT NULL,
+            built_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE shift_lines_changed (
+            actor_id TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL,
+            PRIMARY KEY (actor_id, group_id, topic_id)
+        ) WITHOUT ROWID""",
+        f"CREATE TRIGGER shift_lines_changed_ai AFTER INSERT ON stance_points_cache BEGIN {note.format('NEW')} END",
+        f"CREATE TRIGGER shift_lines_changed_ad AFTER DELETE ON stance_points_cache BEGIN {note.format('OLD')} END",
+        "CREATE TRIGGER shift_lines_changed_au AFTER UPDATE ON stance_points_cache BEGIN "
+        f"{note.format('OLD')} {note.format('NEW')} END",
+    ])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)

@@ -20,6 +20,7 @@ troops, but European troops") are left out as conditional positions.
 
 from __future__ import annotations
 
+import json
 import logging
 from bisect import bisect_left, insort
 from collections import Counter
@@ -27,12 +28,13 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 from itertools import groupby
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import yaml
 from sqlite_utils import Database
 
-from db import positions
+from db import positions, shift_store
+from db.store import write_transaction
 from etl.errors import StanceError
 
 log = logging.getLogger(__name__)
@@ -348,11 +350,19 @@ def _as_params(params: ShiftParams | Mapping | None) -> ShiftParams:
     return replace(load_params(), **dict(params)).check()
 
 
-def shifts_on_lines(rows: Sequence[Mapping], params: ShiftParams, *, since: str | None = None) -> list[dict]:
-    """Detect shifts on stance points of many lines (dicts with level, line_id, line_name, line_kind, topic)."""
-    key = lambda r: (r["level"], r["line_id"], r["topic"])  # noqa: E731
+def _line_key(r: Mapping) -> tuple:
+    return r["level"], r["line_id"], r["topic"]
+
+
+def shifts_on_lines(rows: Iterable[Mapping], params: ShiftParams, *, since: str | None = None,
+                    presorted: bool = False) -> list[dict]:
+    """Detect shifts on stance points of many lines (dicts with level, line_id, line_name, line_kind, topic).
+
+    With `presorted`, rows arrive grouped by line (as `db.positions` orders them) and are read
+    one line at a time, so memory holds one line, not the archive.
+    """
     found = []
-    for (lvl, line, top), group in groupby(sorted(rows, key=key), key=key):
+    for (lvl, line, top), group in groupby(rows if presorted else sorted(rows, key=_line_key), key=_line_key):
         points = list(group)
         for shift in detect_shifts(points, params):
             if since and shift["shift_date"] < str(since):
@@ -360,7 +370,7 @@ def shifts_on_lines(rows: Sequence[Mapping], params: ShiftParams, *, since: str 
             head = points[0]
             found.append({"actor": head["line_name"], "actor_id": line, "actor_kind": head["line_kind"],
                           "level": lvl, "topic": top, **shift})
-    found.sort(key=lambda s: (s["actor"].lower(), s["level"], s["topic"], s["shift_date"]))
+    found.sort(key=_shift_order)
     return found
 
 
@@ -381,11 +391,78 @@ def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = N
                 level: str = "all", until: str | None = None) -> list[dict]:
     """Shifts on every person and group line (or one actor's), sorted by actor, topic and date.
 
-    Detection reads every point up to `until`; `since` only filters the shifts reported.
+    Detection reads every point up to `until`; `since` only filters the shifts reported. With
+    the stored parameters and no `until`, stored shifts answer and only the lines changed since
+    the last run are detected again.
     """
     params = _as_params(params)
     line_id = resolve_actor(db, actor)["id"] if actor else None
-    rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
-    found = with_texts(db, shifts_on_lines(rows, params, since=since))
-    log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
+    if until is None and shift_store.stored_params(db) == params_key(params):
+        found = _stored_and_changed(db, params, level=level, line_id=line_id, topic=topic, since=since)
+    else:
+        rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
+        found = with_texts(db, shifts_on_lines(rows, params, since=since))
+        log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
+    found.sort(key=_shift_order)
     return found
+
+
+def params_key(params: ShiftParams) -> str:
+    """The parameters as the canonical JSON the shift store records."""
+    return json.dumps(asdict(params), sort_keys=True)
+
+
+def _shift_order(s: Mapping) -> tuple:
+    return s["actor"].lower(), s["level"], s["topic"], s["shift_date"]
+
+
+def _wanted(line: tuple[str, str, str], level: str, line_id: str | None, topic: str | None) -> bool:
+    lvl, lid, top = line
+    return level in ("all", lvl) and line_id in (None, lid) and topic in (None, top)
+
+
+def _detect_lines(db: Database, lines: set[tuple[str, str, str]], params: ShiftParams,
+                  since: str | None = None) -> list[dict]:
+    """Shifts on just these lines, each read whole (one query per actor and level)."""
+    found: list[dict] = []
+    for lvl, lid in sorted({(lvl, lid) for lvl, lid, _ in lines}):
+        rows = [p for p in positions.stance_points(db, level=lvl, line_id=lid)
+                if (lvl, lid, p["topic"]) in lines]
+        found += shifts_on_lines(rows, params, since=since)
+    return with_texts(db, found)
+
+
+def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_id: str | None,
+                        topic: str | None, since: str | None) -> list[dict]:
+    changed = {line for line in shift_store.changed_lines(db) if _wanted(line, level, line_id, topic)}
+    kept = [s for s in shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since)
+            if (s["level"], s["actor_id"], s["topic"]) not in changed]
+    fresh = _detect_lines(db, changed, params, since=since)
+    log.info("%d stored shift(s), %d on %d changed line(s)", len(kept), len(fresh), len(changed))
+    return kept + fresh
+
+
+# Beyond this many changed lines, reading every point once is quicker than a query per line.
+_FULL_READ_LINES = 200
+
+
+def update_stored_shifts(db: Database, params: ShiftParams | Mapping | None = None) -> dict:
+    """Bring the shift store up to date in one transaction: changed lines, or all when the parameters differ."""
+    params = _as_params(params)
+    key = params_key(params)
+    with write_transaction(db):
+        rebuild = shift_store.stored_params(db) != key
+        lines = None if rebuild else shift_store.changed_lines(db)
+        if lines is not None and not lines:
+            return {"lines": 0, "shifts": 0, "rebuilt": False}
+        if lines is None or len({(lvl, lid) for lvl, lid, _ in lines}) > _FULL_READ_LINES:
+            rows = positions.iter_stance_points(db)
+            if lines is not None:
+                rows = (p for p in rows if _line_key(p) in lines)
+            found = with_texts(db, shifts_on_lines(rows, params, presorted=True))
+        else:
+            found = _detect_lines(db, lines, params)
+        stored = shift_store.replace_shifts(db, found, key, lines)
+    count = "all" if lines is None else len(lines)
+    log.info("shift store: %s line(s) detected again, %d shift(s) stored", count, stored)
+    return {"lines": count, "shifts": stored, "rebuilt": rebuild}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -73,6 +74,20 @@ def run_exit(report) -> None:
     click.echo(report.summary(), err=True)
     if report.failed_sources or report.status == "failed":
         raise SystemExit(1)
+
+
+def store_shifts(db) -> None:
+    """After a run, bring the stored shifts up to date; a failure is reported, never fatal.
+
+    Readers stay right without it (they detect the changed lines again), only slower.
+    """
+    from etl.errors import StanceError
+    from etl.shifts import update_stored_shifts
+
+    try:
+        update_stored_shifts(db)
+    except (StanceError, sqlite3.Error) as exc:
+        click.echo(f"warning: stored shifts not updated ({exc}); readers will detect them afresh", err=True)
 
 
 def check_date(ctx, param, value: str | None) -> str | None:

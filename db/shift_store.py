@@ -1,0 +1,81 @@
+"""Stored shifts (migration m010): each line's detected shifts, and which lines changed since.
+
+The detector lives in `etl.shifts`; this module only reads and writes its results. A line is
+(level, line_id, topic) as in `db.positions`. The store is current for one set of detector
+parameters (kept as JSON in `shift_store_state`); lines whose points changed after it was
+built are listed by `changed_lines` and must be recomputed by the reader.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from sqlite_utils import Database
+
+from db.store import now
+
+Line = tuple[str, str, str]  # (level, line_id, topic)
+
+# Every line a changed (actor, group, topic) can belong to: the actor's own line at both levels
+# (a group actor speaks on its group line), the group it was stored with, and, when it was stored
+# without one, every group the actor ever held a role in (the dated role may place it there).
+_CHANGED_LINES_SQL = """
+SELECT 'person' AS level, actor_id AS line_id, topic_id AS topic FROM shift_lines_changed WHERE actor_id != ''
+UNION SELECT 'group', actor_id, topic_id FROM shift_lines_changed WHERE actor_id != ''
+UNION SELECT 'group', group_id, topic_id FROM shift_lines_changed WHERE group_id != ''
+UNION SELECT 'group', r.group_id, c.topic_id FROM shift_lines_changed c
+      JOIN actor_roles r ON r.actor_id = c.actor_id WHERE c.group_id = ''
+"""
+
+
+def stored_params(db: Database) -> str | None:
+    """The detector parameters (JSON) the store was built with, or None if it never was."""
+    if "shift_store_state" not in db.table_names():
+        return None
+    row = next(db.query("SELECT params FROM shift_store_state WHERE id = 1"), None)
+    return row["params"] if row else None
+
+
+def changed_lines(db: Database) -> set[Line]:
+    """Lines whose stance points changed since the store was last brought up to date."""
+    return {(r["level"], r["line_id"], r["topic"]) for r in db.query(_CHANGED_LINES_SQL)}
+
+
+def stored_shifts(db: Database, *, level: str = "all", line_id: str | None = None,
+                  topic: str | None = None, since: str | None = None) -> list[dict]:
+    """Stored shifts matching the filters, with the line's current display name and kind."""
+    rows = db.query("""
+        SELECT s.level, s.line_id, s.topic, s.shift, a.name AS line_name, a.kind AS line_kind
+        FROM stored_shifts s LEFT JOIN actors a ON a.id = s.line_id
+        WHERE (:level = 'all' OR s.level = :level)
+          AND (:line_id IS NULL OR s.line_id = :line_id)
+          AND (:topic IS NULL OR s.topic = :topic)
+          AND (:since IS NULL OR s.shift_date >= :since)
+    """, {"level": level, "line_id": line_id, "topic": topic, "since": since})
+    out = []
+    for r in rows:
+        shift = json.loads(r["shift"])
+        shift.update(level=r["level"], actor_id=r["line_id"], topic=r["topic"],
+                     actor=r["line_name"] or shift.get("actor") or r["line_id"],
+                     actor_kind=r["line_kind"] or shift.get("actor_kind") or r["level"])
+        out.append(shift)
+    return out
+
+
+def replace_shifts(db: Database, shifts: Iterable[dict], params: str, lines: Iterable[Line] | None = None) -> int:
+    """Store `shifts` for `lines` (every line when None), forget the change log, record `params`.
+
+    Run it inside one transaction with the detection that produced `shifts`.
+    """
+    if lines is None:
+        db.execute("DELETE FROM stored_shifts")
+    else:
+        db.conn.executemany("DELETE FROM stored_shifts WHERE level = ? AND line_id = ? AND topic = ?", list(lines))
+    rows = [(s["level"], s["actor_id"], s["topic"], s["shift_date"], json.dumps(s, ensure_ascii=False, default=str))
+            for s in shifts]
+    db.conn.executemany("INSERT INTO stored_shifts (level, line_id, topic, shift_date, shift) VALUES (?, ?, ?, ?, ?)",
+                        rows)
+    db.execute("DELETE FROM shift_lines_changed")
+    db.execute("INSERT OR REPLACE INTO shift_store_state (id, params, built_at) VALUES (1, ?, ?)", [params, now()])
+    return len(rows)
