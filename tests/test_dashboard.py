@@ -290,3 +290,21 @@ def test_shifts_export_button_builds_the_shift_csv(sample):
     rows = data.shifts(str(sample[0]), (), "nato_membership")
     exported = data.export_csv(str(sample[0]), "shifts", ViewFilter(), shift_rows=rows).decode("utf-8")
     assert exported.splitlines()[1].startswith("united_states,United States,group,group,nato_membership,support,oppose")
+
+
+def test_shifts_page_draws_many_shifts_a_page_at_a_time(tmp_path, monkeypatch):
+    from positions_fixture import LineDB
+
+    f = LineDB(tmp_path / "many.db")
+    for n in range(30):
+        f.actor(f"m{n:02d}", f"Minister {n:02d}", "person")
+        for day in ("2024-01-10", "2024-02-10", "2025-01-10", "2025-02-10"):
+            f.say(f"m{n:02d}", day, "nato_membership", "support" if day < "2025" else "oppose")
+    monkeypatch.setenv("STANCE_DB", str(f.path))
+    at = open_page("shifts")
+    text = " ".join(m.value for m in at.markdown)
+    assert "30 shift(s)" in text
+    assert "Minister 00" in text and "Minister 24" in text and "Minister 25" not in text
+    at.number_input(key="sh_page").set_value(2).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Minister 25" in text and "Minister 29" in text and "Minister 24" not in text

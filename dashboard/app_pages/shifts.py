@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.widgets import download, md_escape, source_or_stop
 
+PAGE_SIZE = 25
+
 src = source_or_stop()
 st.title("Shifts")
 if not data.shifts_available():
@@ -36,10 +38,15 @@ except Exception as exc:  # the detector is another module: report its failure, 
     st.error(f"Shift detection failed: {exc}")
     st.stop()
 
-st.markdown(f"**{len(rows)} shift(s)**")
+head = st.columns([3, 2])
+head[0].markdown(f"**{len(rows)} shift(s)**")
 if rows:
     download("Export shifts CSV", src, "shifts", f, key="sh_dl", file_name="shifts.csv", shift_rows=rows)
-for s in rows:
+# A large archive can hold thousands of shifts; cards are drawn one page at a time.
+pages = max(1, -(-len(rows) // PAGE_SIZE))
+page = head[1].number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="sh_page") \
+    if pages > 1 else 1
+for s in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]:
     with st.container(border=True):
         topic = topic_names.get(s.get("topic"), s.get("topic"))
         st.markdown(f"**{md_escape(s.get('actor'))}** on **{md_escape(topic)}**:"
