@@ -2,15 +2,19 @@
 
 Migration m008 creates `stance_points_cache` and triggers that keep it equal to the view on
 every write; `refresh_points` does the same rebuild on demand (a repair, or a check).
+`deferred_points` lets one transaction that writes many statements and tags (storing a document)
+hold back the per-row rebuilds of the statement and tag triggers (m009) and rebuild once.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from sqlite_utils import Database
 
 CACHE_TABLE = "stance_points_cache"
+DEFERRALS_TABLE = "points_cache_deferrals"
 CACHE_COLUMNS = ("tag_id", "statement_id", "doc_id", "actor_id", "group_id", "topic_id", "stance",
                  "score", "confidence", "date", "quote_type", "corrected")
 
@@ -32,6 +36,26 @@ def refresh_points(db: Database, statement_ids: Iterable[str]) -> None:
         db.execute(f"DELETE FROM {CACHE_TABLE} WHERE statement_id IN ({marks})", chunk)
         db.execute(f"INSERT INTO {CACHE_TABLE} ({cols}) SELECT {cols} FROM effective_tags"
                    f" WHERE statement_id IN ({marks})", chunk)
+
+
+@contextmanager
+def deferred_points(db: Database) -> Iterator[list[str]]:
+    """Hold back the statement and tag triggers' cache rebuilds in this transaction; rebuild the listed ids at the end.
+
+    The writer appends the id of every statement whose row or tags it writes or deletes. The
+    deferral is a row of `points_cache_deferrals`, written in the caller's transaction, so other
+    connections never see it, and a rollback or a crash takes it away with the writes.
+    """
+    if not db.conn.in_transaction:
+        # Outside a transaction a crash could leave the row behind, and the triggers off for good.
+        raise RuntimeError("deferred_points needs an open transaction")
+    marker = db.execute(f"INSERT INTO {DEFERRALS_TABLE} DEFAULT VALUES").lastrowid
+    touched: list[str] = []  # a list, so the rebuild (and the cache's row order) follows the writes
+    try:
+        yield touched
+    finally:
+        db.execute(f"DELETE FROM {DEFERRALS_TABLE} WHERE id = ?", [marker])
+        refresh_points(db, touched)
 
 
 def cache_differences(db: Database) -> int:

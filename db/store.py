@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 
 from sqlite_utils import Database
 
+from db.points_cache import deferred_points
 from etl.models import Document, Extraction, content_id
 
 
@@ -148,21 +149,47 @@ def existing_document_id(db: Database, doc: Document) -> str | None:
     return rows[0]["id"] if rows else None
 
 
-def _document_row(doc: Document, run_id: int | None) -> dict:
-    return {
-        "id": doc.id,
-        "url": doc.url,
-        "source": doc.source,
-        "title": doc.title,
-        "published": doc.published.isoformat() if doc.published else None,
-        "date_source": doc.date_source,
-        "undated": 0 if doc.published else 1,
-        "text": doc.text,
-        "raw_format": doc.fmt,
-        "origin": doc.origin,
-        "ingest_run": run_id,
-        "ingested_at": now(),
-    }
+_DOCUMENT_COLUMNS = ("id", "url", "source", "title", "published", "date_source", "undated", "text",
+                     "raw_format", "origin", "ingest_run", "ingested_at", "extracted_run", "extractor_version")
+_STATEMENT_COLUMNS = ("id", "doc_id", "actor_id", "group_id", "mention", "text", "start", "end", "cue",
+                      "quote_type", "date", "date_cue", "confidence", "rule", "needs_review", "run_id")
+_TAG_COLUMNS = ("id", "statement_id", "topic_id", "stance", "score", "confidence", "target", "cue",
+                "topic_cue", "rule", "negated", "modality", "codebook_version", "origin", "run_id")
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """An insert that overwrites every column of a row already stored under the same id."""
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
+    return f"{_insert_sql(table, columns)} ON CONFLICT(id) DO UPDATE SET {updates}"
+
+
+_INSERT_DOCUMENT = _insert_sql("documents", _DOCUMENT_COLUMNS)
+_UPSERT_STATEMENT = _upsert_sql("statements", _STATEMENT_COLUMNS)
+_UPSERT_TAG = _upsert_sql("tags", _TAG_COLUMNS)
+_INSERT_ACTOR = ("INSERT OR IGNORE INTO actors (id, name, kind, group_id, title, known, first_seen_run)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def _document_row(doc: Document, run_id: int | None, extracted_run: int | None,
+                  extractor_version: str | None) -> tuple:
+    return (doc.id, doc.url, doc.source, doc.title, doc.published.isoformat() if doc.published else None,
+            doc.date_source, 0 if doc.published else 1, doc.text, doc.fmt, doc.origin, run_id, now(),
+            extracted_run, extractor_version)
+
+
+def _statement_row(s, doc_id: str, run_id: int | None) -> tuple:
+    return (s.id, doc_id, s.actor_id, s.group_id, s.mention, s.text, s.start, s.end, s.cue, s.quote_type,
+            s.date.isoformat() if s.date else None, s.date_cue, round(float(s.confidence), 4), s.rule,
+            int(s.needs_review), run_id)
+
+
+def _tag_row(t, run_id: int | None) -> tuple:
+    return (t.id, t.statement_id, t.topic, t.stance, round(float(t.score), 4), round(float(t.confidence), 4),
+            t.target, t.cue, t.topic_cue, t.rule, int(t.negated), t.modality, t.codebook_version, "engine", run_id)
 
 
 def store_document(db: Database, doc: Document, extraction: Extraction | None, run_id: int | None,
@@ -176,9 +203,13 @@ def store_document(db: Database, doc: Document, extraction: Extraction | None, r
             if input_key:
                 mark_input_seen(db, input_key, doc.origin, doc.id, run_id)
             return False
-        db["documents"].insert(_document_row(doc, run_id))
-        if extraction is not None:
-            _write_extraction(db, doc.id, extraction, run_id, extractor_version)
+        # The extraction's run goes in with the row: a later UPDATE of the document would make
+        # the search index drop and re-read its whole text.
+        extracted = (run_id, extractor_version) if extraction is not None else (None, None)
+        db.conn.execute(_INSERT_DOCUMENT, _document_row(doc, run_id, *extracted))
+        if extraction is not None and (extraction.statements or extraction.tags or extraction.actors):
+            with deferred_points(db) as touched:
+                _write_extraction(db, doc.id, extraction, run_id, touched)
         if input_key:
             mark_input_seen(db, input_key, doc.origin, doc.id, run_id)
     return True
@@ -191,59 +222,31 @@ def replace_extraction(db: Database, doc_id: str, extraction: Extraction, run_id
     Analyst overrides live in their own tables, keyed by content-derived ids, and are untouched;
     analyst-added tags (origin 'analyst') are kept.
     """
-    with write_transaction(db):
+    with write_transaction(db), deferred_points(db) as touched:
+        stored = [r["id"] for r in db.query("SELECT id FROM statements WHERE doc_id = ?", [doc_id])]
+        touched.extend(stored)
         keep = {r["statement_id"] for r in db.query(
             "SELECT statement_id FROM tags WHERE origin = 'analyst' AND statement_id IN "
             "(SELECT id FROM statements WHERE doc_id = ?)", [doc_id])}
         db.execute("DELETE FROM tags WHERE origin = 'engine' AND statement_id IN "
                    "(SELECT id FROM statements WHERE doc_id = ?)", [doc_id])
         new_ids = {s.id for s in extraction.statements}
-        for row in list(db.query("SELECT id FROM statements WHERE doc_id = ?", [doc_id])):
-            if row["id"] not in new_ids and row["id"] not in keep:
-                db.execute("DELETE FROM statements WHERE id = ?", [row["id"]])
-        _write_extraction(db, doc_id, extraction, run_id, extractor_version)
+        db.conn.executemany("DELETE FROM statements WHERE id = ?",
+                            [(i,) for i in stored if i not in new_ids and i not in keep])
+        _write_extraction(db, doc_id, extraction, run_id, touched)
+        db.execute("UPDATE documents SET extracted_run = ?, extractor_version = ? WHERE id = ?",
+                   [run_id, extractor_version, doc_id])
 
 
 def _write_extraction(db: Database, doc_id: str, extraction: Extraction, run_id: int | None,
-                      extractor_version: str | None) -> None:
-    for actor in extraction.actors:
-        db.execute(
-            "INSERT OR IGNORE INTO actors (id, name, kind, group_id, title, known, first_seen_run)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [actor.id, actor.name, actor.kind, actor.group_id, actor.title, int(actor.known), run_id],
-        )
-    if extraction.statements:
-        db["statements"].upsert_all(
-            [
-                {
-                    "id": s.id, "doc_id": doc_id, "actor_id": s.actor_id, "group_id": s.group_id,
-                    "mention": s.mention, "text": s.text, "start": s.start, "end": s.end,
-                    "cue": s.cue, "quote_type": s.quote_type,
-                    "date": s.date.isoformat() if s.date else None, "date_cue": s.date_cue,
-                    "confidence": round(float(s.confidence), 4), "rule": s.rule,
-                    "needs_review": int(s.needs_review), "run_id": run_id,
-                }
-                for s in extraction.statements
-            ],
-            pk="id",
-        )
-    if extraction.tags:
-        db["tags"].upsert_all(
-            [
-                {
-                    "id": t.id, "statement_id": t.statement_id, "topic_id": t.topic,
-                    "stance": t.stance, "score": round(float(t.score), 4),
-                    "confidence": round(float(t.confidence), 4), "target": t.target, "cue": t.cue,
-                    "topic_cue": t.topic_cue, "rule": t.rule, "negated": int(t.negated),
-                    "modality": t.modality, "codebook_version": t.codebook_version,
-                    "origin": "engine", "run_id": run_id,
-                }
-                for t in extraction.tags
-            ],
-            pk="id",
-        )
-    db.execute("UPDATE documents SET extracted_run = ?, extractor_version = ? WHERE id = ?",
-               [run_id, extractor_version, doc_id])
+                      touched: list[str]) -> None:
+    """Actors, statements and tags of one document; the statements written go in `touched`."""
+    db.conn.executemany(_INSERT_ACTOR, [(a.id, a.name, a.kind, a.group_id, a.title, int(a.known), run_id)
+                                        for a in extraction.actors])
+    db.conn.executemany(_UPSERT_STATEMENT, [_statement_row(s, doc_id, run_id) for s in extraction.statements])
+    db.conn.executemany(_UPSERT_TAG, [_tag_row(t, run_id) for t in extraction.tags])
+    touched.extend(s.id for s in extraction.statements)
+    touched.extend(t.statement_id for t in extraction.tags)
 
 
 # --- codebook --------------------------------------------------------------------

@@ -14,7 +14,7 @@ from db.queries_filter import ViewFilter
 from synthetic_db import build_synthetic
 from dashboard_fixtures import ACTORS, CODEBOOK_VERSION, TOPICS, sample_db  # noqa: F401 (fixture)
 from etl.codebook_model import Codebook, Role
-from etl.models import Extraction, Statement, Tag
+from etl.models import Document, Extraction, Statement, Tag, content_id
 
 COLS = ", ".join(CACHE_COLUMNS)
 
@@ -116,6 +116,67 @@ def test_migration_fills_the_cache_of_an_existing_database(sample_db):
     db.close()
     db = open_db(path)
     assert len(cache_rows(db)) > 5
+    assert_cache_is_view(db)
+
+
+def _article(text: str, topics: tuple[str, ...]) -> tuple[Document, Extraction]:
+    """A new document with one statement tagged on each of `topics`."""
+    doc = Document(content_id(text), "new.md", "markdown", "New", text, None, "Wire", date(2025, 3, 1), "metadata")
+    st = Statement(doc.id, 0, len(text), text, "olaf_scholz", "Scholz", "person", "germany", "Scholz", "said",
+                   "indirect", date(2025, 3, 1), None, 0.9)
+    tags = tuple(Tag(st.id, topic, "oppose", -0.5, 0.7, "cue", "new", CODEBOOK_VERSION) for topic in topics)
+    return doc, Extraction((st,), tags)
+
+
+def _count_cache_inserts(db) -> None:
+    # A TEMP trigger lives on this connection only: it counts without changing the schema.
+    db.execute("CREATE TEMP TABLE cache_inserts (n INTEGER)")
+    db.execute("INSERT INTO cache_inserts VALUES (0)")
+    db.execute("CREATE TEMP TRIGGER count_cache_inserts AFTER INSERT ON main.stance_points_cache"
+               " BEGIN UPDATE cache_inserts SET n = n + 1; END")
+
+
+def test_storing_a_document_builds_its_cache_rows_once(sample_db):
+    path, _ = sample_db
+    db = open_db(path)
+    _count_cache_inserts(db)
+    doc, extraction = _article("Scholz said Europe must spend more and send no troops to NATO after the Zeitenwende.",
+                               ("burden_sharing", "troop_deployment", "nato_membership"))
+    assert store.store_document(db, doc, extraction, None, extractor_version="v1")
+    # Per-row triggers would insert 1 + 2 + 3 rows as the three tags went in; one rebuild inserts 3.
+    assert next(db.query("SELECT n FROM cache_inserts"))["n"] == 3
+    assert_cache_is_view(db)
+    assert db[points_cache.DEFERRALS_TABLE].count == 0
+    stored = next(db.query("SELECT extracted_run, extractor_version FROM documents WHERE id = ?", [doc.id]))
+    assert stored == {"extracted_run": None, "extractor_version": "v1"}
+    assert [r["id"] for r in db.query("SELECT d.id FROM documents_fts f JOIN documents d ON d.rowid = f.rowid"
+                                      " WHERE documents_fts MATCH 'zeitenwende'")] == [doc.id]
+
+
+def test_a_deferral_ends_with_its_transaction_and_never_outlives_it(sample_db):
+    path, ids = sample_db
+    db = open_db(path)
+    with pytest.raises(RuntimeError):
+        with points_cache.deferred_points(db):
+            pass
+    doc, extraction = _article("Scholz said the alliance must spend more.", ("burden_sharing",))
+    with pytest.raises(ZeroDivisionError):
+        with store.write_transaction(db), points_cache.deferred_points(db) as touched:
+            db.execute("UPDATE tags SET stance = 'neutral' WHERE statement_id = ?", [ids["scholz_troops"]])
+            touched.append(ids["scholz_troops"])
+            1 / 0
+    assert db[points_cache.DEFERRALS_TABLE].count == 0
+    assert_cache_is_view(db)
+    # Nested deferrals: the inner one ends, the outer one still holds the triggers back.
+    with store.write_transaction(db), points_cache.deferred_points(db) as outer:
+        store.store_document(db, doc, extraction, None)
+        db.execute("UPDATE tags SET score = 0.25 WHERE statement_id = ?", [ids["scholz_troops"]])
+        assert next(db.query("SELECT score FROM stance_points_cache WHERE statement_id = ?",
+                             [ids["scholz_troops"]]))["score"] == -0.9
+        outer.append(ids["scholz_troops"])
+    assert db[points_cache.DEFERRALS_TABLE].count == 0
+    assert_cache_is_view(db)
+    review.correct_tag(db, tag_of(db, extraction.statements[0].id), "ana", stance="support")
     assert_cache_is_view(db)
 
 
