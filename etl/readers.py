@@ -36,6 +36,12 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+# The same loader over libyaml's parser, when PyYAML has it: the pure-Python parser takes about
+# a millisecond per front matter block, half the cost of reading a Markdown article.
+_FastFrontMatterLoader = (type("_FastFrontMatterLoader", (yaml.CSafeLoader,),
+                               {"yaml_implicit_resolvers": _FrontMatterLoader.yaml_implicit_resolvers})
+                          if getattr(yaml, "__with_libyaml__", False) else None)
+
 
 @dataclass
 class ReadResult:
@@ -81,7 +87,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, list[str]]:
     block = "".join(lines[1:end])
     body = "".join(lines[end + 1:])
     try:
-        loaded = yaml.load(block, Loader=_FrontMatterLoader)
+        loaded = _load_yaml(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -106,6 +112,16 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, list[str]]:
         else:
             warnings.append(f"front matter field {key!r} is not a single value; ignored")
     return meta, body, warnings
+
+
+def _load_yaml(block: str):
+    """The block as YAML; a block libyaml rejects is read again in Python, which words the problem as before."""
+    if _FastFrontMatterLoader is not None:
+        try:
+            return yaml.load(block, Loader=_FastFrontMatterLoader)
+        except (yaml.YAMLError, ValueError):
+            pass
+    return yaml.load(block, Loader=_FrontMatterLoader)
 
 
 def read_html(data: bytes, origin: str, *, url: str | None = None, declared: str | None = None) -> RawArticle:
