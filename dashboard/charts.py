@@ -165,8 +165,7 @@ def alignment_heatmap(pairs: list[dict], *, max_actors: int = 40, title: str | N
             continue
         i, j = index[a], index[b]
         z[i][j] = z[j][i] = p["agreement"]
-        info[i][j] = info[j][i] = esc(", ".join(p.get("topics") or [])) + f"; {len(p.get('evidence') or [])}" \
-            " statements"
+        info[i][j] = info[j][i] = esc(", ".join(p.get("topics") or [])) + f"; {p.get('statements', 0)} statements"
     labels = [esc(names[a]) for a in keep]
     fig = go.Figure(go.Heatmap(
         z=z, x=labels, y=labels, customdata=info, colorscale=DIVERGING, zmin=-1, zmax=1,

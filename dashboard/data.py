@@ -194,14 +194,14 @@ def shifts(path: str, stamp: tuple, topic: str | None = None, actor_id: str | No
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def alignment(path: str, stamp: tuple, since: str | None, until: str | None,
-              topics: tuple[str, ...] | None, level: str = "all") -> list[dict]:
-    """Pairwise agreement from `etl.alignment.alignment_pairs`, or []."""
+              topics: tuple[str, ...] | None, level: str = "all", max_actors: int | None = None) -> list[dict]:
+    """Pairwise agreement from `etl.alignment.alignment_pairs` (among the `max_actors` busiest), or []."""
     module = _optional("etl.alignment")
     if module is None:
         return []
     with reader(path) as db:
         return list(module.alignment_pairs(db, since=since, until=until, topics=list(topics) if topics else None,
-                                           level=level))
+                                           level=level, max_actors=max_actors))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

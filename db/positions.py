@@ -95,6 +95,36 @@ def statement_texts(db: Database, statement_ids: Iterable[str]) -> dict[str, str
     return out
 
 
+# Count, score total and latest statement of every (topic, actor, stored group) in a window, in
+# one pass over a covering index (m011). Rows stored without a group are read apart: the
+# speaker's dated role decides their group line, as in _LINES_SQL.
+_TOTALS_SQL = """
+SELECT c.topic_id AS topic, c.actor_id, c.group_id AS group_line, COUNT(*) AS n, SUM(c.score) AS total,
+       MAX(c.date) AS last_date, c.statement_id AS last_statement
+FROM stance_points_cache c
+WHERE c.date IS NOT NULL AND c.group_id IS NOT NULL
+  AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
+GROUP BY c.topic_id, c.actor_id, c.group_id
+UNION ALL
+SELECT topic, actor_id, group_line, COUNT(*), SUM(score), MAX(date), statement_id FROM (
+    SELECT c.topic_id AS topic, c.actor_id, c.score, c.date, c.statement_id,
+           (SELECT r.group_id FROM actor_roles r
+            WHERE r.actor_id = c.actor_id
+              AND (r.start_date IS NULL OR r.start_date <= c.date)
+              AND (r.end_date IS NULL OR r.end_date >= c.date)
+            ORDER BY r.start_date DESC LIMIT 1) AS group_line
+    FROM stance_points_cache c
+    WHERE c.group_id IS NULL AND c.date IS NOT NULL
+      AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until))
+GROUP BY topic, actor_id, group_line
+"""
+
+
+def speaker_totals(db: Database, *, since: str | None = None, until: str | None = None) -> list[dict]:
+    """Per topic, speaker and group line in [since, until]: points, score total, latest statement."""
+    return list(db.query(_TOTALS_SQL, {"since": since, "until": until}))
+
+
 def undated_point_count(db: Database) -> int:
     """How many stance points have no statement date (they cannot be placed on a line)."""
     return next(db.query(f"SELECT COUNT(*) AS n FROM {points_cache.READ_SOURCE} WHERE date IS NULL"))["n"]

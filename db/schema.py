@@ -481,6 +481,13 @@ def m010_shift_store(db: Database) -> None:
     ])
 
 
+@migrations()
+def m011_alignment_totals_index(db: Database) -> None:
+    """An index in the order alignment groups the points by (topic, speaker, group), covering what it sums."""
+    _run(db, ["CREATE INDEX idx_points_topic_speaker ON stance_points_cache"
+              "(topic_id, actor_id, group_id, date, score, statement_id)"])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)

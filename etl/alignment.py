@@ -4,7 +4,10 @@ Per topic an actor's position is the mean score of their stance points in the wi
 group's line includes its office holders'). Two actors who both spoke on a topic agree on it
 by 1 - |a - b|, which runs from 1 (same position) to -1 (support against oppose); their
 agreement is the mean over the topics they share. A person is never paired with a group
-whose line contains their own statements: that agreement would only echo itself.
+whose line contains their own statements: that agreement would only echo itself. The
+evidence of a pair is the newest statement of each actor on each topic they share, and
+`statements` counts every point compared: means come from per-speaker totals summed in
+SQLite, so a million statements never pass through Python one by one.
 """
 
 from __future__ import annotations
@@ -28,50 +31,86 @@ class _Line:
     id: str
     name: str
     kind: str
-    scores: dict = field(default_factory=lambda: defaultdict(list))  # topic -> [score]
-    statements: dict = field(default_factory=lambda: defaultdict(list))  # topic -> [statement id]
+    n: dict = field(default_factory=lambda: defaultdict(int))  # topic -> points in the window
+    total: dict = field(default_factory=lambda: defaultdict(float))  # topic -> sum of scores
+    latest: dict = field(default_factory=dict)  # topic -> (date, statement id) of the newest point
+    members: set = field(default_factory=set)  # group lines this person's statements also count on
+
+    def add(self, row: dict) -> None:
+        topic = row["topic"]
+        self.n[topic] += row["n"]
+        self.total[topic] += row["total"]
+        newest = (row["last_date"], row["last_statement"])
+        if topic not in self.latest or newest > self.latest[topic]:
+            self.latest[topic] = newest
+
+    def mean(self, topic: str) -> float:
+        return self.total[topic] / self.n[topic]
 
 
 def _lines(db: Database, since: str | None, until: str | None, topics: Iterable[str] | None,
            level: str) -> dict[str, _Line]:
+    """Person and group lines with their per-topic totals, folded from per-speaker totals.
+
+    A group actor speaks on its own group line; a person on their own line and on the group
+    line their statement was stored with (or their dated role gives).
+    """
     wanted = set(topics) if topics else None
+    names = {a["id"]: (a["name"], a["kind"]) for a in db.query("SELECT id, name, kind FROM actors")}
     lines: dict[str, _Line] = {}
-    for p in positions.stance_points(db, level=level, since=since, until=until):
-        if wanted is not None and p["topic"] not in wanted:
+
+    def line(line_id: str, lvl: str) -> _Line:
+        if line_id not in lines:
+            name, kind = names.get(line_id, (line_id, lvl))
+            lines[line_id] = _Line(line_id, name, kind)
+        return lines[line_id]
+
+    for row in positions.speaker_totals(db, since=since, until=until):
+        if wanted is not None and row["topic"] not in wanted:
             continue
-        line = lines.get(p["line_id"])
-        if line is None:
-            line = lines[p["line_id"]] = _Line(p["line_id"], p["line_name"], p["line_kind"])
-        line.scores[p["topic"]].append(float(p["score"]))
-        if p["statement_id"] not in line.statements[p["topic"]]:
-            line.statements[p["topic"]].append(p["statement_id"])
+        speaker, group = row["actor_id"], row["group_line"]
+        if names.get(speaker, ("", "person"))[1] == "group":
+            if level in ("all", "group"):
+                line(speaker, "group").add(row)
+            continue
+        if level in ("all", "person"):
+            line(speaker, "person").add(row)
+            if group is not None:
+                lines[speaker].members.add(group)
+        if group is not None and level in ("all", "group"):
+            line(group, "group").add(row)
     return lines
 
 
 def _compare(a: _Line, b: _Line) -> dict | None:
-    shared = sorted(set(a.scores) & set(b.scores))
-    if not shared:
-        return None
-    a_ids = {s for ids in a.statements.values() for s in ids}
-    if a_ids & {s for ids in b.statements.values() for s in ids}:
-        return None  # one line contains the other's statements (a person and their group)
+    shared = sorted(set(a.n) & set(b.n))
+    if not shared or b.id in a.members or a.id in b.members:
+        return None  # no common topic, or a person and a group line holding their own statements
     per_topic, evidence = {}, []
     for topic in shared:
-        a_mean = sum(a.scores[topic]) / len(a.scores[topic])
-        b_mean = sum(b.scores[topic]) / len(b.scores[topic])
+        a_mean, b_mean = a.mean(topic), b.mean(topic)
         per_topic[topic] = {"a_mean": round(a_mean, 3), "b_mean": round(b_mean, 3),
                             "agreement": round(1 - abs(a_mean - b_mean), 3),
-                            "a_statements": len(a.statements[topic]), "b_statements": len(b.statements[topic])}
-        evidence += a.statements[topic] + b.statements[topic]
+                            "a_statements": a.n[topic], "b_statements": b.n[topic]}
+        evidence += [a.latest[topic][1], b.latest[topic][1]]
     agreement = sum(t["agreement"] for t in per_topic.values()) / len(per_topic)
+    statements = sum(t["a_statements"] + t["b_statements"] for t in per_topic.values())
     return {"agreement": round(agreement, 3), "topics": shared, "per_topic": per_topic, "evidence": evidence,
-            "statements": len(evidence)}
+            "statements": statements}
 
 
 def alignment_pairs(db: Database, *, since: str | None = None, until: str | None = None,
-                    topics: Iterable[str] | None = None, level: str = "all") -> list[dict]:
-    """Every pair of actors who spoke on a common topic in [since, until], most aligned first."""
+                    topics: Iterable[str] | None = None, level: str = "all",
+                    max_actors: int | None = None) -> list[dict]:
+    """Every pair of actors who spoke on a common topic in [since, until], most aligned first.
+
+    `max_actors` keeps only the actors with the most statements in the window (a readable
+    heatmap; a thousand actors make half a million pairs).
+    """
     lines = _lines(db, since, until, topics, level)
+    if max_actors is not None:
+        busiest = sorted(lines.values(), key=lambda line: (-sum(line.n.values()), line.name.lower(), line.id))
+        lines = {line.id: line for line in busiest[:max_actors]}
     pairs = []
     for a, b in combinations(sorted(lines.values(), key=lambda line: (line.name.lower(), line.id)), 2):
         result = _compare(a, b)

@@ -45,8 +45,13 @@ def test_agreement_per_shared_topic(world):
     assert fra_deu["topics"] == ["burden_sharing", "troop_deployment"]
     assert fra_deu["per_topic"]["burden_sharing"]["agreement"] == 0.5
     assert fra_deu["agreement"] == -0.25
-    assert set(fra_deu["evidence"]) == {world.ids[k]["statement_id"] for k in
-                                        ("fra_troops", "macron_troops", "deu_troops", "fra_burden", "deu_burden")}
+    # Evidence is each side's newest statement per shared topic (France's line also holds Macron's
+    # older one); `statements` counts every point compared.
+    assert fra_deu["evidence"] == [world.ids[k]["statement_id"] for k in
+                                   ("fra_burden", "deu_burden", "fra_troops", "deu_troops")]
+    assert fra_deu["statements"] == 5
+    assert fra_deu["per_topic"]["troop_deployment"]["a_statements"] + \
+        fra_deu["per_topic"]["troop_deployment"]["b_statements"] == 3
     # Macron speaks for France: the pair would only compare him with himself.
     assert frozenset(("Emmanuel Macron", "France")) not in pairs
     assert pairs[frozenset(("Emmanuel Macron", "Germany"))]["topics"] == ["troop_deployment"]
@@ -91,3 +96,12 @@ def test_cli(world):
     assert len(lines) == 2
     result = runner.invoke(cli, ["alignment", "--db", str(world.path)], catch_exceptions=False)
     assert result.exit_code == 0 and "Germany" in result.output and "pair(s)" in result.output
+
+
+def test_max_actors_keeps_the_busiest_lines(world):
+    pairs = alignment_pairs(world.db, since="2024-01-01", max_actors=2)
+    assert [(p["actor_a"], p["actor_b"]) for p in pairs] == [("France", "Germany")]
+    # Third place is a tie of one statement each; the name decides (Macron before Russia), and
+    # Macron is never paired with France, whose line holds his statement.
+    three = alignment_pairs(world.db, since="2024-01-01", max_actors=3)
+    assert {(p["actor_a"], p["actor_b"]) for p in three} == {("France", "Germany"), ("Emmanuel Macron", "Germany")}

@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard.widgets import source_or_stop
 
+HEATMAP_ACTORS = 40  # the actors with the most statements in the window; more make an unreadable matrix
+
 src = source_or_stop()
 st.title("Alignment")
 if not data.alignment_available():
@@ -32,14 +34,16 @@ with cols[2]:
 state.sync_url({**params, **({"topic": topics} if topics else {}), **({"level": level} if level != "all" else {})})
 
 try:
-    pairs = data.alignment(src.path, src.stamp, f.since, f.until, tuple(topics) or None, level)
+    pairs = data.alignment(src.path, src.stamp, f.since, f.until, tuple(topics) or None, level,
+                           max_actors=HEATMAP_ACTORS)
 except Exception as exc:  # the alignment module is another part of the project
     st.error(f"Alignment failed: {exc}")
     st.stop()
 if not pairs:
     st.caption("No pair of actors shares enough statements on these topics.")
     st.stop()
-st.plotly_chart(charts.alignment_heatmap(pairs, title="Agreement between actors (−1 to +1)"), key="al_heatmap")
+st.plotly_chart(charts.alignment_heatmap(pairs, max_actors=HEATMAP_ACTORS,
+                                         title="Agreement between actors (−1 to +1)"), key="al_heatmap")
 st.caption("Agreement on a topic is 1 − |difference of mean scores|; a pair's agreement is the mean over the"
            " topics both spoke on. A person is not paired with a group whose line holds their own statements.")
 
@@ -50,5 +54,5 @@ if "al_who" in st.session_state and st.session_state["al_who"] not in present:
 who = st.selectbox("Closest to", present, key="al_who", format_func=lambda a: names.get(a, a))
 closest = data.closest_actors(src.path, src.stamp, who, f.since, f.until, tuple(topics) or None, level)
 st.dataframe([{"actor": c["actor"], "kind": c["actor_kind"], "agreement": c["agreement"],
-               "topics": ", ".join(c["topics"]), "shared statements": len(c.get("evidence") or [])}
+               "topics": ", ".join(c["topics"]), "statements compared": c.get("statements", 0)}
               for c in closest], hide_index=True)

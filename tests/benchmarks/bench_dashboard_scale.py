@@ -105,7 +105,8 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
         ("statements", "page + count, quote type direct", lambda: _page(db, ViewFilter(quote_types=("direct",)))),
         ("statements", "statement_detail", lambda: queries_statements.statement_detail(db, queue[0]["statement_id"])),
         ("shifts", "find_shifts all", lambda: _shifts(db)),
-        ("alignment", "alignment_pairs all", lambda: _alignment(db)),
+        ("alignment", "alignment_pairs (heatmap: 40 busiest)", lambda: _alignment(db, max_actors=40)),
+        ("alignment", "alignment_pairs every actor (CLI)", lambda: _alignment(db)),
         ("alignment", "closest_actors", lambda: _closest(db, top["id"])),
         ("review", "review_queue", lambda: queries_statements.review_queue(db, limit=10)),
         ("review", "review_queue page 50", lambda: queries_statements.review_queue(db, limit=10, offset=490)),
@@ -128,10 +129,10 @@ def _shifts(db, **kw):
     return find_shifts(db, **kw)
 
 
-def _alignment(db):
+def _alignment(db, **kw):
     from etl.alignment import alignment_pairs
 
-    return alignment_pairs(db)
+    return alignment_pairs(db, **kw)
 
 
 def _closest(db, actor_id: str):
