@@ -1,4 +1,4 @@
-"""Publication dates: parsing metadata strings (to UTC), reading them from HTML, finding them in file names."""
+"""Publication dates: parsing metadata strings (the local calendar day), reading them from HTML, finding them in file names."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import warnings
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from dateutil import parser as dateparser
 from lxml import html as lxml_html
@@ -58,10 +58,11 @@ _ZONES = {
 
 
 def parse_published(value: str, *, year_hint: int | None = None) -> tuple[date | None, str | None]:
-    """Parse a metadata date string to a UTC calendar date: (date, None) or (None, problem).
+    """Parse a metadata date string to the calendar day it names: (date, None) or (None, problem).
 
-    Times with a zone are converted to UTC ("Thu, 13 Feb 2025 23:30:00 -0500" -> 2025-02-14);
-    a bare day or a time without zone is taken as given. A date without a year ("13 Feb") uses
+    A time with a zone keeps the day of its own zone ("Thu, 13 Feb 2025 23:30:00 -0500" is
+    2025-02-13): that is the day the article's own "today" and weekdays count from, as its
+    writer and readers saw it. A bare day or a time without zone is taken as given. A date without a year ("13 Feb") uses
     `year_hint` (a year from the URL or file name) and is checked against any weekday it names;
     without a hint it is left undated.
     """
@@ -78,7 +79,7 @@ def parse_published(value: str, *, year_hint: int | None = None) -> tuple[date |
         return None, f"unrecognised date {value!r}"
     moment, has_year = parsed
     if has_year:
-        return _plausible(_utc_day(moment), value)
+        return _plausible(moment.date(), value)
     if year_hint is None:
         return None, f"date {value!r} has no year"
     try:
@@ -128,12 +129,6 @@ def _has_day(text: str, parsed: datetime) -> bool:
     """Reject month-only strings ("February 2025"), which dateutil fills with a default day."""
     alt = _dateutil(text, datetime(2000, 1, 28))
     return alt is not None and alt.day == parsed.day
-
-
-def _utc_day(moment: datetime) -> date:
-    if moment.tzinfo is not None and moment.utcoffset() is not None:
-        return moment.astimezone(timezone.utc).date()
-    return moment.date()
 
 
 def _plausible(day: date, value: str, today: date | None = None) -> tuple[date | None, str | None]:

@@ -51,8 +51,8 @@ def test_html_page_loses_boilerplate_and_keeps_metadata(fixtures_dir):
     assert doc.title == "Baltic ministers ask allies for a firm membership timetable"
     assert doc.source == "Harbour Gazette"
     assert doc.url == "https://harbour.example.net/world/2025/03/baltic-timetable"
-    # 2025-03-04T22:15:00-05:00 is 2025-03-05 in UTC
-    assert (doc.published, doc.date_source) == (date(2025, 3, 5), "metadata")
+    # 2025-03-04T22:15:00-05:00: the 4th where the paper ran it (the 5th in UTC)
+    assert (doc.published, doc.date_source) == (date(2025, 3, 4), "metadata")
     assert doc.text.startswith("RIGA — Foreign ministers")
     assert '"A door that stays half open is an invitation to keep pushing on it," the Latvian' in doc.text
     assert "Diplomats from larger members were sceptical" in doc.text
@@ -62,14 +62,14 @@ def test_html_page_loses_boilerplate_and_keeps_metadata(fixtures_dir):
         assert boilerplate not in doc.text
 
 
-def test_rss_items_become_documents_with_utc_dates(fixtures_dir):
+def test_rss_items_become_documents_with_their_local_dates(fixtures_dir):
     docs, problems = _docs([str(fixtures_dir / "rss_content_encoded.xml")])
     assert problems == []
     first, second = docs
     assert first.origin.endswith("rss_content_encoded.xml#1")
     assert first.fmt == "rss"
     assert first.source == "Lakeside Wire — Security"
-    assert first.published == date(2025, 2, 14)  # Thu, 13 Feb 2025 23:30:00 -0500
+    assert first.published == date(2025, 2, 13)  # Thu, 13 Feb 2025 23:30:00 -0500: Thursday where it ran
     assert first.text == (
         "OSLO — Defence chiefs from the Nordic countries said on Thursday that they would study a permanent"
         " rota for policing the airspace of their eastern neighbours.\n\n"
@@ -87,7 +87,7 @@ def test_rss_description_only_and_atom(fixtures_dir):
                         ' United Nations.\n\nA third called that demand "a recipe for doing nothing".')
     assert atom.fmt == "atom"
     assert atom.source == "Hillside Review"
-    assert atom.published == date(2025, 4, 2)  # 21:00 at -04:00 is the next day in UTC
+    assert atom.published == date(2025, 4, 1)  # 21:00 at -04:00: still the 1st where it ran
     assert atom.text.endswith('"practical, not political".')
 
 
@@ -186,10 +186,10 @@ def test_impossible_front_matter_date_is_a_warning_not_a_crash(write, written):
     assert doc.warnings == (f"publication date not used: not a valid date: {written!r}",)
 
 
-def test_front_matter_date_with_time_and_zone_is_read_in_utc(write):
+def test_front_matter_date_with_time_and_zone_keeps_its_own_day(write):
     path = write("x.md", FRONT.format(title="t", date="2025-02-13 23:30:00-05:00", slug="f") + BODY)
     (doc,), _ = _docs([path])
-    assert (doc.published, doc.date_source) == (date(2025, 2, 14), "metadata")
+    assert (doc.published, doc.date_source) == (date(2025, 2, 13), "metadata")
 
 
 def test_front_matter_value_that_cannot_be_built_drops_the_metadata_with_a_warning(write):

@@ -292,9 +292,11 @@ def test_oversized_response_is_refused(http_server):
     ("value", "hint", "expected"),
     [
         ("2025-02-13", None, date(2025, 2, 13)),
-        ("Thu, 13 Feb 2025 23:30:00 -0500", None, date(2025, 2, 14)),
-        ("Thu, 13 Feb 2025 23:30:00 EST", None, date(2025, 2, 14)),
-        ("Thursday, February 13, 2025 11:30 PM EST", None, date(2025, 2, 14)),
+        # a zoned time keeps its own calendar day, the day its "today" and weekdays count from
+        ("Thu, 13 Feb 2025 23:30:00 -0500", None, date(2025, 2, 13)),
+        ("Thu, 13 Feb 2025 23:30:00 EST", None, date(2025, 2, 13)),
+        ("Thursday, February 13, 2025 11:30 PM EST", None, date(2025, 2, 13)),
+        ("2025-02-14T00:30:00+01:00", None, date(2025, 2, 14)),
         ("2014-09-06T07:45:00+01:00", None, date(2014, 9, 6)),
         ("2025-02-13T10:00:00", None, date(2025, 2, 13)),
         ("Saturday 6 September 2014", None, date(2014, 9, 6)),
