@@ -147,8 +147,44 @@ def find_cues(text: str, published: date | None, start: int = 0, end: int | None
     end = len(text) if end is None else end
     cues = []
     for match in _CUE.finditer(text, start, end):
-        cues.append(DateCue(match.start(), match.end(), match.group(0).strip(), _cue_day(match, published)))
+        day = _cue_day(match, published)
+        if day is not None and published is not None and _has_explicit(match) and not _has_year(match):
+            day = _in_frame_year(day, text, match.start(), published)
+        cues.append(DateCue(match.start(), match.end(), match.group(0).strip(), day))
     return cues
+
+
+def _has_year(match: re.Match) -> bool:
+    return any(match.group(f"{g}{t}") for g in ("iso", "y1", "y2", "y3") for t in ("a", "b"))
+
+
+# What sets the year of a later "on April 1" without one: "In April 2008", "in March of last
+# year", a paragraph or sentence opening "In 2008,", a full date ("July 9, 2023"), or a heading
+# line that starts with a year ("2008: The Bucharest promise"). A year merely mentioned
+# ("who in 2019 called NATO obsolete") sets none.
+_FRAME = re.compile(
+    rf"\b[Ii]n\s+(?:(?:early|late|mid-?)\s*)?{_MON}\s+(?:of\s+)?(?P<y1>\d{{4}}|last\s+year)\b"
+    rf"|(?:^|(?<=\n)|(?<=[.!?]\s))\W{{0,3}}In\s+(?P<y2>\d{{4}}),"
+    rf"|\b{_MON}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y3>\d{{4}})\b"
+    rf"|\b\d{{1,2}}\s+{_MON}\s+(?P<y4>\d{{4}})\b"
+    rf"|(?:^|(?<=\n))\W{{0,3}}(?P<y5>\d{{4}})\b(?=[^\n]{{0,80}}(?:\n|$))")
+
+
+def _in_frame_year(day: date, text: str, pos: int, published: date) -> date:
+    """`day` moved to the year the text last set, in this paragraph or the one before, if any."""
+    para = text.rfind("\n\n", 0, pos)
+    window_start = max(0, text.rfind("\n\n", 0, para) if para > 0 else 0)
+    year = None
+    for match in _FRAME.finditer(text, window_start, pos):
+        found = next(g for g in match.groups() if g)
+        year = published.year - 1 if found.startswith("last") else int(found)
+    if year is None or year == day.year or not 1900 <= year <= published.year:
+        return day
+    try:
+        framed = day.replace(year=year)
+    except ValueError:  # 29 February in a year without one
+        return day
+    return framed if framed <= published else day
 
 
 def resolve(cue_text: str, published: date | None) -> date | None:

@@ -223,3 +223,23 @@ def test_the_same_day_points_to_a_full_date_no_statement_took():
     days = {s.actor_name: s.date for s in statements}
     assert days["Angela Merkel"] == date(2018, 7, 11)
 
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the year a paragraph (or a heading just above it) set carries to a later month and day
+    ("2008: The Bucharest promise\n\nIn April 2008, Bush went further. Visiting Kyiv on April 1, he spoke.",
+     date(2008, 4, 1)),
+    ("Duda went further in March 2024. On March 11, he proposed three percent.", date(2024, 3, 11)),
+    ("It came in March of last year. Macron had said on Feb. 26 that nothing was excluded.", date(2024, 2, 26)),
+    ("Biden spoke in an interview that aired July 9, 2023. Two days later, on July 11, allies met.",
+     date(2023, 7, 11)),
+    # a year merely mentioned sets none; the month and day fall in the last twelve months
+    ("Trump, who in 2019 called NATO obsolete, said on Feb. 12 that Europe must pay.", date(2025, 2, 12)),
+    # a year set two paragraphs back is out of reach
+    ("In April 2008, Bush spoke.\n\nThe summit ended.\n\nOn April 1, the minister spoke.", date(2025, 4, 1)),
+    # a framed day after the publication date is not taken
+    ("In May 2025, talks began. On May 20, he spoke.", date(2024, 5, 20)),
+])
+def test_month_and_day_take_the_year_the_text_set(text, expected):
+    cue = [c for c in find_cues(text, date(2025, 4, 12)) if c.day is not None][-1]
+    assert cue.day == expected
