@@ -35,6 +35,9 @@ _CUE = re.compile(
     rf"|(?<![Nn]ext\s)(?<![Cc]oming\s)(?:[Oo]n\s+)?(?P<wd>{_WD})(?:\s+(?:morning|afternoon|evening|night))?"
     rf"(?:,?\s*\(?(?:{_explicit('a')})\)?)?"
     rf"|(?:[Oo]n\s+)?{_explicit('b')}"
+    # "on the 11th", "on the morning of the 1st": a day of this month; not "the 75th anniversary"
+    rf"|[Oo]n\s+(?:the\s+(?:morning|afternoon|evening|night)\s+of\s+)?the\s+(?P<ord>\d{{1,2}})(?:st|nd|rd|th)"
+    rf"(?![ \t]+(?!(?:that|to|when|as|and|in|at|he|she|they|it|with|after|before)\b)[a-z])"
     rf"|(?P<yesterday>[Yy]esterday|[Ll]ast\s+night)"
     rf"|(?P<today>(?:[Ee]arlier|[Ll]ater)\s+today|[Tt]oday|[Tt]his\s+(?:morning|afternoon|evening)|tonight)"
     rf"|(?P<lastweek>[Ll]ast\s+week)"
@@ -111,6 +114,8 @@ def _cue_day(match: re.Match, published: date | None) -> date | None:
     if weekday:
         wd = WEEKDAYS.index(weekday.lower())
         return weekday_on_or_before(wd, published, strictly_before=bool(match.group("last")))
+    if match.group("ord"):
+        return _day_of_month(int(match.group("ord")), published)
     if match.group("yesterday"):
         return published - timedelta(days=1)
     if match.group("today"):
@@ -125,6 +130,17 @@ def _cue_day(match: re.Match, published: date | None) -> date | None:
             "one" if word == "a" else word) + 1
         return published - timedelta(days=count)
     return None
+
+
+def _day_of_month(day: int, published: date) -> date | None:
+    """Day `day` of the publication month, or of the month before when that is still to come."""
+    year, month = published.year, published.month
+    if day > published.day:
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
@@ -159,11 +175,14 @@ def _has_year(match: re.Match) -> bool:
 
 
 # What sets the year of a later "on April 1" without one: "In April 2008", "in March of last
-# year", a paragraph or sentence opening "In 2008,", a full date ("July 9, 2023"), or a heading
-# line that starts with a year ("2008: The Bucharest promise"). A year merely mentioned
+# year", "by the end of 2024", "in late 2024", a paragraph or sentence opening "In 2008,", a
+# full date ("July 9, 2023"), or a heading line that starts with a year ("2008: The Bucharest
+# promise"). A year merely mentioned
 # ("who in 2019 called NATO obsolete") sets none.
 _FRAME = re.compile(
     rf"\b[Ii]n\s+(?:(?:early|late|mid-?)\s*)?{_MON}\s+(?:of\s+)?(?P<y1>\d{{4}}|last\s+year)\b"
+    rf"|\b(?:[Ii]n|[Bb]y|[Aa]t|[Tt]owards?)\s+(?:the\s+)?(?:early|late|mid-?|(?:end|start|beginning|middle)\s+of"
+    rf"|(?:spring|summer|autumn|fall|winter)\s+of)\s*(?P<y6>\d{{4}})\b"
     rf"|(?:^|(?<=\n)|(?<=[.!?]\s))\W{{0,3}}In\s+(?P<y2>\d{{4}}),"
     rf"|\b{_MON}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y3>\d{{4}})\b"
     rf"|\b\d{{1,2}}\s+{_MON}\s+(?P<y4>\d{{4}})\b"

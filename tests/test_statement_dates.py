@@ -243,3 +243,18 @@ def test_the_same_day_points_to_a_full_date_no_statement_took():
 def test_month_and_day_take_the_year_the_text_set(text, expected):
     cue = [c for c in find_cues(text, date(2025, 4, 12)) if c.day is not None][-1]
     assert cue.day == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Stoltenberg said on the 11th that the plan was dropped.", date(2025, 4, 11)),
+    ("Speaking on the radio on the morning of the 1st, Fillon said no.", date(2025, 4, 1)),
+    ("He spoke on the 20th.", date(2025, 3, 20)),  # still to come this month: the month before
+    ("By the end of 2024 Kyiv was searching. In Brussels on 4 December, Sybiha said so.", date(2024, 12, 4)),
+    ("In late 2023, talks stalled. He said on 14 November that it was over.", date(2023, 11, 14)),
+])
+def test_ordinal_days_and_year_frames(text, expected):
+    assert [c.day for c in find_cues(text, date(2025, 4, 12)) if c.day is not None][-1] == expected
+
+
+def test_an_ordinal_before_a_noun_is_no_date():
+    assert find_cues("They met on the 75th anniversary of the alliance.", date(2025, 4, 12)) == []
