@@ -146,13 +146,18 @@ def actor(path: str, stamp: tuple, actor_id: str) -> tuple[dict | None, list[dic
         return queries.actor(db, actor_id), queries.actor_roles(db, actor_id)
 
 
+# The review page counts its queue up to here and then says "more than": an exact count of a
+# queue of hundreds of thousands costs seconds and tells an analyst nothing more.
+REVIEW_COUNT_CAP = 10_000
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def review_items(path: str, stamp: tuple, threshold: float, limit: int, offset: int) -> dict:
     """The review queue page, its size, newly seen actors and the audit list."""
     with reader(path) as db:
         return {
             "queue": queries_statements.review_queue(db, threshold=threshold, limit=limit, offset=offset),
-            "total": queries_statements.review_queue_count(db, threshold=threshold),
+            "total": queries_statements.review_queue_count(db, threshold=threshold, cap=REVIEW_COUNT_CAP),
             "new_actors": queries_statements.new_actors(db),
             "log": queries_statements.review_log(db, limit=200),
         }

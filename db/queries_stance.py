@@ -118,6 +118,8 @@ def latest_stances(db: Database, f: ViewFilter, *, max_series: int = 30) -> list
 
     Lines are the `max_series` actors (or groups) with the most stance points.
     """
+    if f.with_(topic=None) == ViewFilter(level=f.level):
+        return _latest_unfiltered(db, f.level, max_series)
     where, params = tag_conditions(f.with_(topic=None), hints=False)
     where.append("e.date IS NOT NULL")
     series = series_expr(f.level)
@@ -142,6 +144,48 @@ def latest_stances(db: Database, f: ViewFilter, *, max_series: int = 30) -> list
         ORDER BY series, l.topic_id
     """
     return list(db.query(sql, [*params, max_series]))
+
+
+def _latest_unfiltered(db: Database, level: str, max_series: int) -> list[dict]:
+    """`latest_stances` of the whole archive: one pass over a covering index, then index probes.
+
+    Per (topic, speaker, group) the count and newest date stream from the m011 index in order;
+    lines (speaker, or COALESCE(group, speaker)) are folded in Python; then only the newest day
+    of each shown line and topic is read. Same rows as the general SQL.
+    """
+    src = points_cache.READ_SOURCE
+    count: dict[str, int] = {}
+    newest: dict[tuple[str, str], str] = {}
+    for r in db.query(f"SELECT topic_id, actor_id, group_id, COUNT(*) AS n, MAX(date) AS d FROM {src}"
+                      " WHERE date IS NOT NULL GROUP BY topic_id, actor_id, group_id"):
+        series = r["actor_id"] if level == "person" else (r["group_id"] or r["actor_id"])
+        if series is None:
+            continue
+        count[series] = count.get(series, 0) + r["n"]
+        key = (series, r["topic_id"])
+        if key not in newest or r["d"] > newest[key]:
+            newest[key] = r["d"]
+    shown = set(sorted(count, key=lambda k: (-count[k], k))[:max_series])
+    topics = {t["id"]: t["label"] for t in db.query("SELECT id, label FROM topics")}
+    names = {a["id"]: a["name"] for a in db.query("SELECT id, name FROM actors")}
+    # "+topic_id" keeps SQLite on the (actor or group, date) index for the one day wanted.
+    if level == "person":
+        day_rows = [f"SELECT score FROM {src} WHERE actor_id = :s AND date = :d AND +topic_id = :t"]
+    else:
+        day_rows = [f"SELECT score FROM {src} WHERE group_id = :s AND date = :d AND +topic_id = :t",
+                    f"SELECT score FROM {src} WHERE actor_id = :s AND date = :d AND group_id IS NULL"
+                    " AND +topic_id = :t"]
+    rows = []
+    for (series_id, topic_id), day in newest.items():
+        if series_id not in shown or topic_id is None:
+            continue
+        args = {"s": series_id, "t": topic_id, "d": day}
+        scores = [r["score"] for sql in day_rows for r in db.query(sql, args)]
+        rows.append({"series_id": series_id, "series": names.get(series_id) or series_id, "topic_id": topic_id,
+                     "topic": topics.get(topic_id) or topic_id, "date": day,
+                     "score": round(sum(scores) / len(scores), 4), "n": len(scores)})
+    rows.sort(key=lambda r: (r["series"], r["topic_id"]))
+    return rows
 
 
 def topic_summary(db: Database) -> list[dict]:

@@ -178,10 +178,28 @@ def _first_by_confidence(rows, n: int) -> set[str]:
     return ids
 
 
-def review_queue_count(db: Database, *, threshold: float = REVIEW_THRESHOLD) -> int:
-    """How many statements wait for review."""
-    body, params = _queue_where(threshold)
-    return next(db.query(f"SELECT COUNT(*) AS n FROM statements s {body}", params))["n"]
+def review_queue_count(db: Database, *, threshold: float = REVIEW_THRESHOLD, cap: int | None = None) -> int:
+    """How many statements wait for review; with `cap`, counting stops past it and returns cap + 1.
+
+    The capped count reads the three ways into the queue (flagged, unsure statement, unsure tag)
+    from their indexes and stops early, so a queue of 300,000 is not counted row by row just to
+    print "more than 10,000".
+    """
+    if cap is None:
+        body, params = _queue_where(threshold)
+        return next(db.query(f"SELECT COUNT(*) AS n FROM statements s {body}", params))["n"]
+    seen: set[str] = set()
+    for sql, params in (
+        (f"SELECT s.id FROM statements s WHERE s.needs_review = 1 AND {_UNREVIEWED}", []),
+        (f"SELECT s.id FROM statements s WHERE s.confidence < ? AND {_UNREVIEWED}", [threshold]),
+        ("SELECT s.id FROM tags t JOIN statements s ON s.id = t.statement_id"
+         f" WHERE t.confidence < ? AND {_UNREVIEWED}", [threshold]),
+    ):
+        for row in db.query(sql, params):
+            seen.add(row["id"])
+            if len(seen) > cap:
+                return cap + 1
+    return len(seen)
 
 
 def new_actors(db: Database, *, limit: int = 100) -> list[dict]:

@@ -41,6 +41,10 @@ def full_sort(db, threshold: float) -> list[str]:
 def test_queue_pages_match_the_full_sort(synthetic, threshold):
     expected = full_sort(synthetic, threshold)
     assert queries_statements.review_queue_count(synthetic, threshold=threshold) == len(expected)
+    # capped: exact up to the cap, cap + 1 beyond it
+    for cap in (0, 5, len(expected) - 1, len(expected), len(expected) + 10):
+        got = queries_statements.review_queue_count(synthetic, threshold=threshold, cap=max(0, cap))
+        assert got == min(len(expected), max(0, cap) + 1)
     for limit, offset in [(10, 0), (10, 40), (20, 130), (50, len(expected) - 20)]:
         page = queries_statements.review_queue(synthetic, threshold=threshold, limit=limit, offset=max(0, offset))
         assert [r["statement_id"] for r in page] == expected[max(0, offset):max(0, offset) + limit]
@@ -68,3 +72,17 @@ def test_newest_points_are_the_newest_of_all_points(synthetic, limit):
         expected = sorted(newest, key=lambda p: (p["date"], p["tag_id"]))
         assert queries_stance.stance_points(synthetic, f, limit=limit) == expected
         assert every  # the filter selects something, so the comparison says something
+
+
+@pytest.mark.parametrize("level", ["person", "group"])
+@pytest.mark.parametrize("max_series", [5, 30, 1000])
+def test_latest_stances_of_the_whole_archive_match_the_general_query(synthetic, level, max_series):
+    fast = queries_stance.latest_stances(synthetic, ViewFilter(level=level), max_series=max_series)
+    # a date bound that excludes nothing sends the same question down the general SQL
+    general = queries_stance.latest_stances(synthetic, ViewFilter(level=level, since="0001-01-01"),
+                                            max_series=max_series)
+    assert fast == general
+    assert len({r["series_id"] for r in fast}) == min(max_series, len({r["series_id"] for r in general}))
+    assert fast
+    # the archive holds what the folding must get right: points stored without a group
+    assert next(synthetic.query("SELECT COUNT(*) AS n FROM stance_points_cache WHERE group_id IS NULL"))["n"] > 0
