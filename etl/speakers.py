@@ -203,10 +203,11 @@ class SpeakerResolver:
             return self._document(core, day, ctx, text)
         speaker = self._by_mention(head, core, day, mentions, text)
         if speaker is None:
-            # "The opposition leader, Friedrich Merz, said": the apposition names the speaker.
+            # "The opposition leader, Friedrich Merz, said": the apposition names the speaker, but
+            # not through a name inside it ("Ana Ruiz, Macron's choice for the post, said").
             for child in head.children:
                 if child.dep_ == "appos":
-                    speaker = self._by_mention(child, _core(child), day, mentions, text)
+                    speaker = self._by_mention(child, _core(child), day, mentions, text, own=True)
                     if speaker:
                         break
         if speaker is None:
@@ -225,13 +226,16 @@ class SpeakerResolver:
         if self.ner is not None and not doc.has_annotation("ENT_IOB"):
             self.ner(doc)
 
-    def _by_mention(self, head, core, day, mentions, text) -> Speaker | None:
+    def _by_mention(self, head, core, day, mentions, text, own: bool = False) -> Speaker | None:
+        """The codebook actor a mention in the phrase names; `own`: only a mention of its head."""
         lo, hi = core[0].i, core[-1].i + 1
         best = None
         for span, kind, target in mentions:
             if span.start < lo or span.end > hi:
                 continue
             covers_head = span.start <= head.i < span.end
+            if own and not covers_head:
+                continue
             entry = self._entries.get(target) if kind in ("name", "metonym") else None
             if kind == "name" and entry and entry.kind == "person":
                 group = entry.group_on(day)
@@ -475,6 +479,20 @@ class SpeakerResolver:
             ctx.gender[speaker.actor.id] = want
             return replace(speaker, mention=text, how="pronoun")
         return None
+
+
+def opens_with_person(tokens: Doc) -> bool:
+    """True when a sentence opens on what looks like a person's full name ("Ana Ruiz, of ...")."""
+    # Such a sentence introduces someone a later "he" or "she" may point back to, even when it
+    # reports no speech, so it is worth a parse. The name is two capitalised words, the first a
+    # known first name or the pair set off by a comma as an introduction.
+    words = [t for t in tokens[:3] if not t.is_space]
+    if len(words) < 3:
+        return False
+    first, second, third = words
+    if not (first.is_alpha and second.is_alpha and first.is_title and second.is_title) or first.is_stop:
+        return False
+    return gender_of(first.text) is not None or third.text == ","
 
 
 def _core(head: Token) -> list[Token]:

@@ -16,7 +16,7 @@ from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
-from etl.speakers import Context, Speaker, SpeakerResolver, fold
+from etl.speakers import Context, Speaker, SpeakerResolver, fold, opens_with_person
 from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
@@ -264,7 +264,7 @@ class StatementExtractor:
             for sent, sent_text in zip(out, prepared.texts()):
                 if not sent.needs_parse:
                     sent.doc = self.nlp.make_doc(sent_text)
-                    sent.needs_parse = self._names_person(sent.doc)
+                    sent.needs_parse = self._names_person(sent.doc) or opens_with_person(sent.doc)
         return prepared
 
     def _transcript_line(self, document: Document, index: int, sent: Sentence, label: str,

@@ -8,7 +8,8 @@ import pytest
 
 from etl.models import Document
 from etl.nlp import load_nlp
-from etl.speakers import slugify
+from etl.engine import Engine
+from etl.speakers import opens_with_person, slugify
 from etl.statements import StatementExtractor
 from minicodebook import mini_codebook
 
@@ -121,3 +122,32 @@ def test_it_and_they_follow_the_last_group_speaker(extractor):
     statements, _ = speakers(extractor, text, date(2025, 3, 2))
     assert [(s.actor_name, s.mention) for s in statements] == [
         ("Russia", "The Kremlin"), ("Russia", "It"), ("Keir Starmer", "Keir Starmer")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tomasz Lis, of a Gdansk think tank, made the case for a mission.", True),
+    ("Claudia Ferri disagreed on every count.", True),  # a known first name, no comma needed
+    ("The Hague, a city of courts, hosted the summit.", False),  # a stop word opens it
+    ("Northern Europe was calmer.", False),  # no comma and no known first name
+    ("Tomasz lis went home.", False),
+])
+def test_a_sentence_opening_on_a_full_name_is_worth_a_parse(text, expected):
+    assert opens_with_person(load_nlp().make_doc(text)) is expected
+
+
+def test_a_person_introduced_without_speech_is_the_next_pronoun_antecedent():
+    # Only sentences that may hold a statement, or that open on a name, are parsed: the
+    # introduction of a new panellist carries no speech verb, yet "he" must go to him.
+    engine = Engine(mini_codebook(), load_nlp())
+    text = ("Pete Hegseth said Europe had to pay more. Tomasz Lis, of a Gdansk think tank, made the case "
+            "for a mission. A reassurance force, he argued, was the least Europe owed Ukraine.")
+    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=date(2025, 3, 1), date_source="metadata")
+    names = [s.actor_name for s in engine.extract(doc).statements]
+    assert names == ["Pete Hegseth", "Tomasz Lis"]
+
+
+def test_a_name_inside_an_apposition_does_not_speak_for_the_subject(extractor):
+    text = "Tomasz Lis, President Donald Trump's choice for the post, told senators that Europe must pay."
+    statements, _ = speakers(extractor, text, date(2025, 3, 1))
+    assert [s.actor_id for s in statements] == ["person:tomasz-lis"]
