@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from db.connection import open_db
+from db.points_cache import DEFERRALS_TABLE, cache_differences
 from etl.cli import EXIT_LOCKED, cli
 from etl.locking import refresh_lock
 
@@ -93,6 +94,24 @@ def test_ingesting_the_same_folder_and_feed_twice_adds_nothing(tmp_path):
     runs = list(db.query("SELECT kind, status, docs_new, docs_unchanged FROM runs ORDER BY id"))
     assert [r["docs_new"] for r in runs] == [6, 0]
     assert runs[1]["docs_unchanged"] >= 5
+
+
+def test_ingest_and_retag_leave_the_points_cache_equal_to_the_view(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_articles(inbox, 3)
+    (inbox / "feed.xml").write_text(FEED, encoding="utf-8")
+    db_path = tmp_path / "stance.db"
+    for command in (("ingest", str(inbox)), ("retag", "--force")):
+        result = run_cli(*command, "--db", str(db_path))
+        assert result.exit_code == 0, result.output
+        db = open_db(db_path)
+        assert db["stance_points_cache"].count == db["tags"].count > 0
+        assert cache_differences(db) == 0
+        assert db[DEFERRALS_TABLE].count == 0
+        # The run that extracted a document is stored with it, and its text stays searchable.
+        assert next(db.query("SELECT COUNT(*) AS n FROM documents WHERE extracted_run IS NULL"))["n"] == 0
+        assert next(db.query("SELECT COUNT(*) AS n FROM documents_fts WHERE documents_fts MATCH 'Hegseth'"))["n"] == 3
+        db.close()
 
 
 def test_the_same_article_from_two_places_is_stored_once(tmp_path):
