@@ -126,10 +126,10 @@ def latest_stances(path: str, stamp: tuple, f: ViewFilter) -> list[dict]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def statements_page(path: str, stamp: tuple, f: ViewFilter, limit: int, offset: int) -> tuple[list[dict], int]:
-    """One page of statements and the total count."""
+    """One page of statements and the total count (counted up to COUNT_CAP, then COUNT_CAP + 1)."""
     with reader(path) as db:
         return (queries_statements.statements_page(db, f, limit=limit, offset=offset),
-                queries_statements.statement_count(db, f))
+                queries_statements.statement_count(db, f, cap=COUNT_CAP))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -146,9 +146,9 @@ def actor(path: str, stamp: tuple, actor_id: str) -> tuple[dict | None, list[dic
         return queries.actor(db, actor_id), queries.actor_roles(db, actor_id)
 
 
-# The review page counts its queue up to here and then says "more than": an exact count of a
-# queue of hundreds of thousands costs seconds and tells an analyst nothing more.
-REVIEW_COUNT_CAP = 10_000
+# Lists count their rows up to here and then say "more than": an exact count of hundreds of
+# thousands of rows costs seconds and tells an analyst nothing a narrower filter would not.
+COUNT_CAP = 10_000
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -157,13 +157,18 @@ def review_items(path: str, stamp: tuple, threshold: float, limit: int, offset: 
     with reader(path) as db:
         return {
             "queue": queries_statements.review_queue(db, threshold=threshold, limit=limit, offset=offset),
-            "total": queries_statements.review_queue_count(db, threshold=threshold, cap=REVIEW_COUNT_CAP),
+            "total": queries_statements.review_queue_count(db, threshold=threshold, cap=COUNT_CAP),
             "new_actors": queries_statements.new_actors(db),
             "log": queries_statements.review_log(db, limit=200),
         }
 
 
 # --- shifts and alignment (written by another part of the project; optional until it lands) --------
+
+def count_text(n: int) -> str:
+    """A list's size as shown: exact up to COUNT_CAP, then "more than 10,000"."""
+    return f"more than {COUNT_CAP:,}" if n > COUNT_CAP else f"{n:,}"
+
 
 def shifts_available() -> bool:
     """True when `etl.shifts` can be imported."""

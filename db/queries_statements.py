@@ -50,10 +50,16 @@ def statements_page(db: Database, f: ViewFilter, *, limit: int = 50, offset: int
     return list(db.query(sql, [*params, int(limit), int(offset)]))
 
 
-def statement_count(db: Database, f: ViewFilter) -> int:
-    """How many statements the filter selects."""
-    where, params = _statement_where(f, as_set=True)
-    return next(db.query(f"SELECT COUNT(*) AS n FROM effective_statements e {where}", params))["n"]
+def statement_count(db: Database, f: ViewFilter, *, cap: int | None = None) -> int:
+    """How many statements the filter selects; with `cap`, counting stops past it and returns cap + 1."""
+    if cap is None:
+        where, params = _statement_where(f, as_set=True)
+        return next(db.query(f"SELECT COUNT(*) AS n FROM effective_statements e {where}", params))["n"]
+    # Probed per statement (EXISTS), so the count can stop at cap + 1 instead of first gathering
+    # every statement of a topic.
+    where, params = _statement_where(f)
+    return next(db.query(f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM effective_statements e {where} LIMIT ?)",
+                         [*params, int(cap) + 1]))["n"]
 
 
 def iter_statement_rows(db: Database, f: ViewFilter) -> Iterator[dict]:

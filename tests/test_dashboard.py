@@ -308,3 +308,12 @@ def test_shifts_page_draws_many_shifts_a_page_at_a_time(tmp_path, monkeypatch):
     at.number_input(key="sh_page").set_value(2).run()
     text = " ".join(m.value for m in at.markdown)
     assert "Minister 25" in text and "Minister 29" in text and "Minister 24" not in text
+
+
+def test_long_lists_say_more_than_the_cap(sample, monkeypatch):
+    monkeypatch.setattr(data, "COUNT_CAP", 2)
+    at = open_page("statements")
+    text = " ".join(m.value for m in at.markdown)
+    assert "more than 2 statement(s)" in text and "narrow the filter" in text
+    at.text_input(key="st_search").set_value("ground troops").run()
+    assert any("**1 statement(s)** match" in m.value for m in at.markdown)

@@ -86,3 +86,13 @@ def test_latest_stances_of_the_whole_archive_match_the_general_query(synthetic, 
     assert fast
     # the archive holds what the folding must get right: points stored without a group
     assert next(synthetic.query("SELECT COUNT(*) AS n FROM stance_points_cache WHERE group_id IS NULL"))["n"] > 0
+
+
+@pytest.mark.parametrize("f", [ViewFilter(), ViewFilter(topic="nato_membership"),
+                               ViewFilter(topic="nato_membership", stances=("oppose",)),
+                               ViewFilter(min_confidence=0.9), ViewFilter(since="2024-01-01")])
+def test_capped_statement_count_is_exact_up_to_the_cap(synthetic, f):
+    exact = queries_statements.statement_count(synthetic, f)
+    assert exact > 20
+    for cap in (0, 20, exact - 1, exact, exact + 5):
+        assert queries_statements.statement_count(synthetic, f, cap=cap) == min(exact, cap + 1)

@@ -71,7 +71,7 @@ if rows:
     st.dataframe([{"date": r["date"], "speaker": r["actor"], "stances": r["stances"] or "",
                    "quote type": r["quote_type"], "statement": r["excerpt"], "source": r["source"]}
                   for r in rows], hide_index=True)
-    st.caption(f"{len(rows)} of {count}; the Statements page lists and searches all of them.")
+    st.caption(f"{len(rows)} of {data.count_text(count)}; the Statements page lists and searches all of them.")
     download("Export this actor's statements", src, "statements", f, key="ac_dl",
              file_name=f"statements-{actor_id}.csv")
 else:

@@ -117,7 +117,7 @@ items = data.review_items(src.path, src.stamp, threshold, QUEUE_PAGE, (queue_pag
 with tab_queue:
     pages = max(1, -(-items["total"] // QUEUE_PAGE))
     head = st.columns([4, 1])
-    head[0].markdown(f"**{items['total']} statement(s)** flagged by the engine or below {threshold:.2f}"
+    head[0].markdown(f"**{data.count_text(items['total'])} statement(s)** flagged by the engine or below {threshold:.2f}"
                      " confidence, least certain first. Decided ones leave the queue.")
     head[1].number_input(f"Page (of {pages})", 1, max(pages, queue_page), step=1, key="rv_queue_page")
     for item in items["queue"]:

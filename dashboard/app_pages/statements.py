@@ -38,7 +38,9 @@ first_rows, total = data.statements_page(src.path, src.stamp, f, PAGE_SIZE, 0)
 pages = max(1, math.ceil(total / PAGE_SIZE))
 st.session_state["st_page"] = min(st.session_state["st_page"], pages)
 head = st.columns([3, 2, 2])
-head[0].markdown(f"**{total} statement(s)** match")
+head[0].markdown(f"**{data.count_text(total)} statement(s)** match"
+                 + (" (the pages show the newest; narrow the filter or export the CSV for all)"
+                    if total > data.COUNT_CAP else ""))
 page = head[1].number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="st_page")
 rows = first_rows if page == 1 else data.statements_page(src.path, src.stamp, f, PAGE_SIZE,
                                                           (page - 1) * PAGE_SIZE)[0]
