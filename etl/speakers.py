@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.language import Language
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -362,7 +363,9 @@ class SpeakerResolver:
         return None
 
     def _by_surname(self, head, core, day, ctx, text) -> Speaker | None:
-        if head.pos_ != "PROPN":
+        # A surname the text has already given in full counts even where the parser took it for
+        # a common noun ("Crane was unconvinced" at the start of a sentence).
+        if head.pos_ != "PROPN" and not (head.is_title and fold(head.text) in ctx.surnames):
             return None
         key = fold(head.text)
         given = {fold(t.text) for t in core if t.i < head.i and t.pos_ == "PROPN" and t.dep_ == "compound"
@@ -439,8 +442,9 @@ class SpeakerResolver:
             particle = word in NAME_PARTICLES and tok.ent_type_ == "PERSON"
             if not (tok.pos_ == "PROPN" or particle or tok.ent_type_ == "PERSON"):
                 break
-            if word in TITLE_WORDS or fold(tok.text) in self.offices or self._group_or_demonym(tok.text):
-                break
+            if word in TITLE_WORDS or word.rstrip(".") in HONORIFICS or fold(tok.text) in self.offices \
+                    or self._group_or_demonym(tok.text):
+                break  # "Sen. Ana Ruiz" is Ana Ruiz, titled "Sen."
             run.insert(0, tok)
         while len(run) > 1 and run[0].lower_ in NAME_PARTICLES:
             run.pop(0)
@@ -481,18 +485,28 @@ class SpeakerResolver:
         return None
 
 
-def opens_with_person(tokens: Doc) -> bool:
-    """True when a sentence opens on what looks like a person's full name ("Ana Ruiz, of ...")."""
-    # Such a sentence introduces someone a later "he" or "she" may point back to, even when it
-    # reports no speech, so it is worth a parse. The name is two capitalised words, the first a
-    # known first name or the pair set off by a comma as an introduction.
-    words = [t for t in tokens[:3] if not t.is_space]
+# Courtesy titles and short titles that may stand before a newly introduced name.
+HONORIFICS = frozenset("mr mrs ms dr sen rep gen prof senator professor".split())
+
+
+def opening_name(text: str) -> str | None:
+    """The surname of a person's full name opening a sentence ("Ana Ruiz, of ...", "Sen. Ana Ruiz"), else None."""
+    # Such a sentence introduces someone a later "he", "she" or bare surname may point back to,
+    # even when it reports no speech, so it is worth a parse. The name is two capitalised words:
+    # after a courtesy title, set off by a comma, or with a first name the lists know.
+    words = text.split(maxsplit=4)
+    titled = bool(words) and words[0].rstrip(".").lower() in HONORIFICS
+    words = words[1:] if titled else words
     if len(words) < 3:
-        return False
-    first, second, third = words
-    if not (first.is_alpha and second.is_alpha and first.is_title and second.is_title) or first.is_stop:
-        return False
-    return gender_of(first.text) is not None or third.text == ","
+        return None
+    first, second = words[0], words[1]
+    comma = second.endswith(",")
+    second = second.rstrip(",")
+    if not (first.isalpha() and second.isalpha() and first.istitle() and second.istitle()):
+        return None
+    if first.lower() in STOP_WORDS or second.lower() in STOP_WORDS:
+        return None
+    return fold(second) if titled or comma or gender_of(first) is not None else None
 
 
 def _core(head: Token) -> list[Token]:

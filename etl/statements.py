@@ -16,7 +16,7 @@ from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
-from etl.speakers import Context, Speaker, SpeakerResolver, fold, opens_with_person
+from etl.speakers import Context, Speaker, SpeakerResolver, fold, opening_name
 from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
@@ -261,10 +261,17 @@ class StatementExtractor:
         if wanted:
             # A sentence naming a codebook person is parsed too; the others keep the tokens made
             # to find out, so they are not tokenized twice.
+            # So is one opening on a new person's full name, or on the bare surname of one: it
+            # may make them the antecedent of a later "he" or "she".
+            introduced: set[str] = set()
             for sent, sent_text in zip(out, prepared.texts()):
+                surname = opening_name(sent_text)
+                if surname is not None:
+                    introduced.add(surname)
                 if not sent.needs_parse:
                     sent.doc = self.nlp.make_doc(sent_text)
-                    sent.needs_parse = self._names_person(sent.doc) or opens_with_person(sent.doc)
+                    sent.needs_parse = self._names_person(sent.doc) or surname is not None or (
+                        len(sent.doc) > 1 and fold(sent.doc[0].text) in introduced and not sent.doc[1].is_title)
         return prepared
 
     def _transcript_line(self, document: Document, index: int, sent: Sentence, label: str,
