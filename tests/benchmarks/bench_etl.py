@@ -10,9 +10,11 @@ identical articles are stored once. For each --workers value, `stance ingest` ru
 process on the mix into a new SQLite file (discover, read, clean, extract, tag, write), while this
 script samples the resident memory of that process and its children every 50 ms. The bare
 baseline is `nlp.pipe` of the same model (etl.nlp.load_nlp) over the same document texts, in this
-script. CPU seconds of the ingest (its process and every child) are printed beside wall-clock
-seconds, since on a machine shared with other jobs the wall clock of two workers says more about
-the other jobs than about the workers. Prints figures; asserts nothing.
+script, in batches of 64 texts; a second pass at the model's own default batch size (slower on
+these texts) is printed too, since that is bench_extract.py's baseline. CPU seconds of the ingest
+(its process and every child) are printed beside wall-clock seconds, since on a machine shared
+with other jobs the wall clock of two workers says more about the other jobs than about the
+workers. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -187,6 +189,12 @@ def main() -> None:
         print(f"bare nlp.pipe ({nlp.meta['name']} {nlp.meta['version']}, all components): "
               f"{bare:.1f} s ({bare_cpu:.1f} CPU s), {words / bare:,.0f} words/s; "
               f"load average {os.getloadavg()[0]:.1f}")
+        cpu_started = time.process_time()
+        for _ in nlp.pipe(texts):
+            pass
+        default_cpu = time.process_time() - cpu_started
+        print(f"the same at the model's default batch size ({nlp.batch_size}): {default_cpu:.1f} CPU s "
+              f"(the x bare columns below are against the batch-64 pass)")
 
         print(f"{'workers':>7}{'seconds':>9}{'startup':>9}{'words/s':>10}{'net w/s':>10}{'x bare':>8}"
               f"{'x 1 worker':>12}{'CPU s':>8}{'x bare CPU':>11}{'main':>7}{'cores':>7}{'peak RSS tree':>15}{'largest':>9}{'load':>6}"
@@ -203,6 +211,7 @@ def main() -> None:
                   f"{bare_cpu / max(cpu - startup_cpu, 1e-9):>11.2f}{main_cpu:>7.1f}{cpu / seconds:>7.2f}"
                   f"{tree_kb / 1024:>12,.0f} MB{one_kb / 1024:>6,.0f} MB{os.getloadavg()[0]:>6.1f}"
                   f"  {stored_counts(db_path)}")
+            print(f"{'':>7}  x bare CPU at the default batch size: {default_cpu / max(cpu - startup_cpu, 1e-9):.2f}")
             if f"{docs} new documents" not in summary:
                 print(f"  (stored other than counted: {summary})")
         print("seconds: the whole `stance ingest` process; startup: the same command on a one-article folder "
