@@ -60,6 +60,32 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+# Verbs of asking, and the words that open what they ask: "asked whether", "pressed X on how".
+QUESTION_VERBS = frozenset({"ask", "question", "press", "wonder", "inquire", "enquire", "query", "quiz"})
+QUESTION_WORDS = frozenset({"whether", "if", "what", "how", "why", "when", "where", "who", "whom", "which"})
+
+
+def question_asked(verb: Token) -> frozenset[int]:
+    """Token indices of the question a verb of asking carries ("asked whether ..."); empty for a
+    request ("asked allies to pay more") or any other verb."""
+    if verb.lemma_.lower() not in QUESTION_VERBS:
+        return frozenset()
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    clauses += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pcomp"]
+    out: set[int] = set()
+    for clause in clauses:
+        if min(clause.subtree, key=lambda t: t.i).lower_ not in QUESTION_WORDS:
+            continue
+        if any(c.dep_ == "conj" and c.pos_ == "VERB" and not any(g.dep_ in SUBJECT_DEPS for g in c.children)
+               for c in clause.children):
+            return frozenset()  # "asked why ..., and insisted that ...": the parse hung the asker's next verb on the question
+        out.update(t.i for t in clause.subtree)
+        # a relative clause in the question tells what someone else said: "with X, who told allies ..."
+        for relcl in (t for t in clause.subtree if t.dep_ == "relcl"):
+            out.difference_update(t.i for t in relcl.subtree)
+    return frozenset(out)
+
+
 def agent_of(verb: Token) -> Token | None:
     """The speaker of a passive report: "the idea was rejected by Berlin" -> Berlin.
 
@@ -186,6 +212,7 @@ class SentenceRules:
     def candidates(self, sdoc: Doc, inside_quote) -> list[Attribution]:
         """Attributions in the sentence, main clauses first; none inside a quotation."""
         found = list(self._according(sdoc, inside_quote))
+        questions = frozenset(i for tok in sdoc if tok.pos_ == "VERB" for i in question_asked(tok))
         verbs = []
         for tok in sdoc:
             # a root with a subject is a verb even when tagged a noun ('the declaration states')
@@ -201,6 +228,8 @@ class SentenceRules:
                 continue
             if subject.dep_ == "nsubjpass" and subject.head.i == tok.i and tok.lemma_.lower() in ADDRESSED:
                 continue  # "he was asked whether ...": the one asked has said nothing yet
+            if tok.i in questions or question_asked(tok):
+                continue  # "pressed X on what it would take": a question states no position, nor does what it asks about
             depth = sum(1 for _ in tok.ancestors)
             if tok.dep_ == "parataxis" and kind == "speech":
                 # "Britain, he wrote, was ready to ...": the interjected speaker owns the host clause,
@@ -363,8 +392,9 @@ def date_blind(verb: Token | None, subject: Token) -> frozenset[int]:
             if child.dep_ in ("ccomp", "xcomp", "parataxis"):
                 out.update(t.i for t in child.subtree)
     for tok in subject.doc:
-        if tok.dep_ == "relcl" and tok.i not in out:
-            out.update(t.i for t in tok.subtree)
+        if tok.dep_ == "relcl" and tok.i not in out and (verb is None or not tok.is_ancestor(verb)
+                                                         and tok.i != verb.i):
+            out.update(t.i for t in tok.subtree)  # not the speaker's own clause: "X, who told allies on Monday ..."
     return frozenset(out)
 
 

@@ -343,6 +343,18 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # a question states no position, nor does what it asks about
+    pytest.param(
+        "Kaja Kallas pressed Pete Hegseth on what a guarantee would look like without NATO.",
+        [], id="pressed-on-what-is-a-question"),
+    pytest.param(
+        "Kaja Kallas asked whether Germany would pay more.", [], id="asked-whether-is-a-question"),
+    pytest.param(
+        "Kaja Kallas asked whether Olaf Scholz agreed with Pete Hegseth, who told allies that Ukraine "
+        "could not join.",
+        [("Pete Hegseth", "indirect", "Kaja Kallas asked whether Olaf Scholz agreed with Pete Hegseth, who told "
+          "allies that Ukraine could not join.")],
+        id="relative-clause-in-a-question-is-its-speakers"),
     pytest.param(
         "Asked about troops, the Estonian leader was blunt: no one should rule it out.",
         [("Kaja Kallas", "indirect", "Asked about troops, the Estonian leader was blunt: no one should rule it out.")],
