@@ -30,6 +30,9 @@ leaders ministers
 GOVERNING_BODIES = frozenset("government administration cabinet ministry".split())
 # Who speaks for a person: "the prime minister's spokesman", "Macron's office".
 PERSONAL_VOICES = frozenset("spokesman spokeswoman spokesperson office aide aides".split())
+# Prepositions that tie a spokesperson to whom they speak for: "a spokesman for", "an aide to"
+# ("officials at the Élysée" only places them).
+VOICE_PREPS = frozenset("for to".split())
 # Words that only frame a title: "the", "then-", "former" are kept out of titles.
 _DETS = frozenset("the a an then former outgoing incoming acting".split())
 PRONOUNS = {"he": "m", "she": "f", "they": None, "it": None}  # None: a group
@@ -217,6 +220,8 @@ class SpeakerResolver:
             speaker = self._by_surname(head, core, day, ctx, text)
         if speaker is None and (head.lower_ in GOVERNING_BODIES or head.lower_ in PERSONAL_VOICES):
             speaker = self._body_of_leader(head, day, ctx, mentions, text)
+        if speaker is None and (head.lower_ in SPOKES_NOUNS or head.lower_ in PERSONAL_VOICES):
+            speaker = self._voice_for(head, day, ctx, mentions, text)
         if speaker is None and head.text[:1].isupper():  # a lower-case head names no one new
             self.ensure_entities(head.doc)
             speaker = self._unknown(head, core, day, text)
@@ -342,6 +347,26 @@ class SpeakerResolver:
                     return replace(leader, mention=text, how="spokes")
                 if leader.group_id and self._entries.get(leader.group_id):
                     return self.known(leader.group_id, day, text, "spokes")
+        return None
+
+    def _voice_for(self, head, day, ctx: Context, mentions, text: str) -> Speaker | None:
+        """"A spokeswoman for the alliance", "an official for the ministry", "an aide to the
+        president": the group (or the person's own voice) named after the preposition."""
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in VOICE_PREPS:
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj" or obj.pos_ not in ("PROPN", "NOUN"):
+                    continue
+                owner = self.resolve(obj, day, ctx, mentions)
+                if owner is None or not owner.actor.known:
+                    continue
+                if owner.actor.kind == "group":
+                    return replace(owner, mention=text, how="spokes")
+                if head.lower_ in PERSONAL_VOICES:
+                    return replace(owner, mention=text, how="spokes")
+                if owner.group_id and self._entries.get(owner.group_id):
+                    return self.known(owner.group_id, day, text, "spokes")  # "an official of Orbán's"
         return None
 
     def _leader(self, core, day, ctx: Context, text: str) -> Speaker | None:

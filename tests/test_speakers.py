@@ -163,3 +163,14 @@ def test_a_name_inside_an_apposition_does_not_speak_for_the_subject(extractor):
     text = "Tomasz Lis, President Donald Trump's choice for the post, told senators that Europe must pay."
     statements, _ = speakers(extractor, text, date(2025, 3, 1))
     assert [s.actor_id for s in statements] == ["person:tomasz-lis"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A spokeswoman for the alliance said the door stayed open.", "NATO"),
+    ("A spokesman for the German government said no troops would go.", "Germany"),
+    ("An aide to Keir Starmer said Britain was ready.", "Keir Starmer"),
+    ("An official for Keir Starmer said Britain was ready.", "United Kingdom"),
+])
+def test_a_voice_for_a_group_or_person_speaks_for_them(extractor, text, expected):
+    statements, _ = speakers(extractor, text, date(2025, 3, 2))
+    assert [s.actor_name for s in statements] == [expected]
