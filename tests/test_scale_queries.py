@@ -96,3 +96,19 @@ def test_capped_statement_count_is_exact_up_to_the_cap(synthetic, f):
     assert exact > 20
     for cap in (0, 20, exact - 1, exact, exact + 5):
         assert queries_statements.statement_count(synthetic, f, cap=cap) == min(exact, cap + 1)
+
+
+def test_pages_read_newest_first_or_by_index_give_the_same_rows(synthetic, monkeypatch):
+    busiest = next(synthetic.query("SELECT actor_id FROM statements GROUP BY actor_id ORDER BY COUNT(*) DESC"))
+    source = next(synthetic.query("SELECT source FROM documents GROUP BY source ORDER BY COUNT(*) DESC"))["source"]
+    filters = [ViewFilter(actors=(busiest["actor_id"],)), ViewFilter(source=source),
+               ViewFilter(actors=(busiest["actor_id"],), source=source, topic="nato_membership"),
+               ViewFilter(source=source, stances=("oppose",), since="2020-01-01")]
+    for f in filters:
+        pages = {}
+        for mode, rows in (("index", 0), ("walk", 10 ** 12)):
+            monkeypatch.setattr(queries_statements, "_WALK_MAX_ROWS", rows)
+            pages[mode] = [[r["statement_id"] for r in queries_statements.statements_page(synthetic, f, limit=20,
+                                                                                            offset=off)]
+                           for off in (0, 20, 200)]
+        assert pages["index"] == pages["walk"] and pages["index"][0], f
