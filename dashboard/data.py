@@ -193,13 +193,15 @@ def _optional(name: str):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def shifts(path: str, stamp: tuple, topic: str | None = None, actor_id: str | None = None,
-           since: str | None = None, level: str = "all") -> list[dict]:
-    """Detected shifts from `etl.shifts.find_shifts` ('person', 'group' or 'all' lines), or [] without it."""
+           since: str | None = None, level: str = "all", line_ids: tuple[str, ...] | None = None) -> list[dict]:
+    """Detected shifts from `etl.shifts.find_shifts` ('person', 'group' or 'all' lines; only `line_ids`
+    when given), or [] without it."""
     module = _optional("etl.shifts")
     if module is None:
         return []
     with reader(path) as db:
-        return list(module.find_shifts(db, topic=topic, actor=actor_id, since=since, level=level))
+        return list(module.find_shifts(db, topic=topic, actor=actor_id, since=since, level=level,
+                                       line_ids=line_ids))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -227,10 +229,11 @@ def closest_actors(path: str, stamp: tuple, actor_id: str, since: str | None, un
 
 
 def shifts_shown(path: str, stamp: tuple, topic: str | None = None, actor_id: str | None = None,
-                 since: str | None = None, level: str = "all") -> tuple[list[dict], str | None]:
-    """Shifts for a chart, and a problem message instead of a crash when the detector fails."""
+                 since: str | None = None, level: str = "all",
+                 line_ids: tuple[str, ...] | None = None) -> tuple[list[dict], str | None]:
+    """Shifts for a chart (of the lines it draws), and a problem message instead of a crash when the detector fails."""
     try:
-        return shifts(path, stamp, topic, actor_id, since, level), None
+        return shifts(path, stamp, topic, actor_id, since, level, line_ids), None
     except Exception as exc:  # another module's failure must not take the page down; it is shown
         log.exception("shift detection failed")
         return [], f"Shift detection failed: {exc}"

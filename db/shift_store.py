@@ -43,8 +43,10 @@ def changed_lines(db: Database) -> set[Line]:
 
 
 def stored_shifts(db: Database, *, level: str = "all", line_id: str | None = None,
-                  topic: str | None = None, since: str | None = None) -> list[dict]:
-    """Stored shifts matching the filters, with the line's current display name and kind."""
+                  topic: str | None = None, since: str | None = None,
+                  line_ids: Iterable[str] | None = None) -> list[dict]:
+    """Stored shifts matching the filters (`line_ids`: only these lines), with each line's current name and kind."""
+    wanted = None if line_ids is None else json.dumps(sorted(set(line_ids)))
     rows = db.query("""
         SELECT s.level, s.line_id, s.topic, s.shift, a.name AS line_name, a.kind AS line_kind
         FROM stored_shifts s LEFT JOIN actors a ON a.id = s.line_id
@@ -52,7 +54,8 @@ def stored_shifts(db: Database, *, level: str = "all", line_id: str | None = Non
           AND (:line_id IS NULL OR s.line_id = :line_id)
           AND (:topic IS NULL OR s.topic = :topic)
           AND (:since IS NULL OR s.shift_date >= :since)
-    """, {"level": level, "line_id": line_id, "topic": topic, "since": since})
+          AND (:wanted IS NULL OR s.line_id IN (SELECT value FROM json_each(:wanted)))
+    """, {"level": level, "line_id": line_id, "topic": topic, "since": since, "wanted": wanted})
     out = []
     for r in rows:
         shift = json.loads(r["shift"])

@@ -388,8 +388,9 @@ def with_texts(db: Database, shifts: list[dict]) -> list[dict]:
 
 def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = None,
                 since: str | None = None, params: ShiftParams | Mapping | None = None,
-                level: str = "all", until: str | None = None) -> list[dict]:
-    """Shifts on every person and group line (or one actor's), sorted by actor, topic and date.
+                level: str = "all", until: str | None = None,
+                line_ids: Iterable[str] | None = None) -> list[dict]:
+    """Shifts on every person and group line (or one actor's, or `line_ids`), sorted by actor, topic and date.
 
     Detection reads every point up to `until`; `since` only filters the shifts reported. With
     the stored parameters and no `until`, stored shifts answer and only the lines changed since
@@ -397,10 +398,14 @@ def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = N
     """
     params = _as_params(params)
     line_id = resolve_actor(db, actor)["id"] if actor else None
+    wanted = None if line_ids is None else set(line_ids)
     if until is None and shift_store.stored_params(db) == params_key(params):
-        found = _stored_and_changed(db, params, level=level, line_id=line_id, topic=topic, since=since)
+        found = _stored_and_changed(db, params, level=level, line_id=line_id, topic=topic, since=since,
+                                    line_ids=wanted)
     else:
         rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
+        if wanted is not None:
+            rows = [r for r in rows if r["line_id"] in wanted]
         found = with_texts(db, shifts_on_lines(rows, params, since=since))
         log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
     found.sort(key=_shift_order)
@@ -433,9 +438,11 @@ def _detect_lines(db: Database, lines: set[tuple[str, str, str]], params: ShiftP
 
 
 def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_id: str | None,
-                        topic: str | None, since: str | None) -> list[dict]:
-    changed = {line for line in shift_store.changed_lines(db) if _wanted(line, level, line_id, topic)}
-    kept = [s for s in shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since)
+                        topic: str | None, since: str | None, line_ids: set[str] | None) -> list[dict]:
+    changed = {line for line in shift_store.changed_lines(db) if _wanted(line, level, line_id, topic)
+               and (line_ids is None or line[1] in line_ids)}
+    kept = [s for s in shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
+                                                 line_ids=line_ids)
             if (s["level"], s["actor_id"], s["topic"]) not in changed]
     fresh = _detect_lines(db, changed, params, since=since)
     log.info("%d stored shift(s), %d on %d changed line(s)", len(kept), len(fresh), len(changed))

@@ -118,3 +118,15 @@ def test_ingest_stores_the_shifts_of_its_run(tmp_path):
     assert shift_store.stored_params(db) is not None
     assert shift_store.changed_lines(db) == set()
     assert next(db.query("SELECT COUNT(*) AS n FROM stance_points_cache"))["n"] >= 1
+
+
+def test_line_ids_keep_only_those_lines_stored_or_live(lines):
+    db = lines.db
+    every = live(db)
+    assert {s["actor_id"] for s in every} >= {"usa", "fra", "macron"}
+    for stored in (False, True):
+        if stored:
+            update_stored_shifts(db)
+        got = find_shifts(db, line_ids=("fra", "usa"))
+        assert key(got) == key([s for s in every if s["actor_id"] in ("fra", "usa")])
+        assert key(live(db, line_ids=("macron",))) == key([s for s in every if s["actor_id"] == "macron"])

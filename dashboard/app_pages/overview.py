@@ -33,18 +33,17 @@ for topic in lk["topics"]:
     if not points:
         st.caption("No statements on this topic yet.")
         continue
-    shifts, problem = data.shifts_shown(src.path, src.stamp, topic["id"], None, None,
-                                        data.shift_line_level(level))
-    if problem:
-        st.warning(problem)
     if total > len(points):
         st.caption(f"Showing the latest {len(points)} of {total} statements; the Timeline explorer"
                    " shows weekly or monthly means of all of them.")
     points, n_series = charts.top_series(points, MAX_LINES)
     if n_series > MAX_LINES:
         st.caption(f"The {MAX_LINES} most quoted of {n_series} lines; the Timeline explorer shows any of them.")
-        shown = {p["series_id"] for p in points}
-        shifts = [s for s in shifts if s.get("actor_id") in shown]
+    # Only the drawn lines' shifts are read: a large archive holds tens of thousands per topic.
+    shifts, problem = data.shifts_shown(src.path, src.stamp, topic["id"], None, None, data.shift_line_level(level),
+                                        tuple(sorted({p["series_id"] for p in points})))
+    if problem:
+        st.warning(problem)
     fig = charts.timeline_figure(points, shifts=charts.shifts_for_level(shifts, level))
     st.plotly_chart(fig, key=f"ov_chart_{topic['id']}")
 

@@ -22,6 +22,7 @@ from db.queries_filter import ViewFilter
 
 QUERY_LIMIT_S = 0.5
 CAP = 10_000  # the dashboard counts lists up to this (dashboard.data.COUNT_CAP)
+OVERVIEW_LINES = 10  # lines per overview chart (dashboard/app_pages/overview.py MAX_LINES)
 PAGE_LIMIT_S = 3.0
 # A query (page) slower than this is run once only, so one very slow case cannot stall the benchmark.
 GIVE_UP_S = 5.0
@@ -42,6 +43,7 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
         groups=(top["id"],), level="group")
     tl = ViewFilter(topic=topics[0], level="group")
     queue = queries_statements.review_queue(db, limit=10)
+    drawn = {t: _drawn_lines(db, t) for t in topics}
     out: list[tuple[str, str, Callable[[], object]]] = [
         ("all", "data_stamp + is_current", lambda: (queries.data_stamp(db), is_current(db))),
         ("all", "lookups: topic_list", lambda: queries.topic_list(db)),
@@ -55,7 +57,8 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
         out.append(("overview", f"stance_points {t} (2000)", lambda f=f: queries_stance.stance_points(db, f, limit=2000)))
         out.append(("overview", f"stance_point_count {t}", lambda f=f: queries_stance.stance_point_count(db, f)))
     out += [
-        ("overview", "find_shifts per topic (group lines)", lambda: [_shifts(db, topic=t, level="group") for t in topics]),
+        ("overview", "find_shifts per topic (drawn group lines)", lambda: [
+            _shifts(db, topic=t, level="group", line_ids=drawn[t]) for t in topics]),
         ("overview", "latest_stances (group)", lambda: queries_stance.latest_stances(db, ViewFilter(level="group"))),
         ("overview", "latest_stances (person)", lambda: queries_stance.latest_stances(db, ViewFilter(level="person"))),
         ("timeline", "stance_points topic (5000)", lambda: queries_stance.stance_points(db, tl)),
@@ -123,6 +126,15 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
 
 def _page(db, f: ViewFilter):
     return queries_statements.statements_page(db, f, limit=50), queries_statements.statement_count(db, f, cap=CAP)
+
+
+def _drawn_lines(db, topic: str) -> tuple[str, ...]:
+    """The lines the overview draws for a topic: the most quoted among its newest 2000 points."""
+    from dashboard import charts
+
+    points = queries_stance.stance_points(db, ViewFilter(topic=topic, level="group"), limit=2000)
+    points, _ = charts.top_series(points, OVERVIEW_LINES)
+    return tuple(sorted({p["series_id"] for p in points}))
 
 
 def _shifts(db, **kw):
