@@ -228,6 +228,18 @@ def closest_actors(path: str, stamp: tuple, actor_id: str, since: str | None, un
                                           topics=list(topics) if topics else None, level=level))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def shift_page(path: str, stamp: tuple, topic: str | None, actor_id: str | None, since: str | None,
+               limit: int, offset: int) -> tuple[list[dict], int]:
+    """One page of detected shifts and how many there are, from `etl.shifts.shift_page`."""
+    module = _optional("etl.shifts")
+    if module is None:
+        return [], 0
+    with reader(path) as db:
+        rows, total = module.shift_page(db, topic=topic, actor=actor_id, since=since, limit=limit, offset=offset)
+        return list(rows), total
+
+
 def shifts_shown(path: str, stamp: tuple, topic: str | None = None, actor_id: str | None = None,
                  since: str | None = None, level: str = "all",
                  line_ids: tuple[str, ...] | None = None) -> tuple[list[dict], str | None]:
@@ -247,10 +259,16 @@ def shift_line_level(level: str) -> str:
 # --- exports (run only when the user clicks download) ----------------------------------
 
 def csv_maker(path: str, kind: str, f: ViewFilter, granularity: str = "statement",
-              shift_rows: list[dict] | None = None) -> Callable[[], bytes]:
+              shift_rows: list[dict] | None = None, shift_actor: str | None = None) -> Callable[[], bytes]:
     """A callable that builds one CSV export on demand (st.download_button runs it on click)."""
     def make() -> bytes:
-        return export_csv(path, kind, f, granularity, shift_rows)
+        rows = shift_rows
+        if kind == "shifts" and rows is None:  # the whole list, read only when the export is asked for
+            module = _optional("etl.shifts")
+            with reader(path) as db:
+                rows = [] if module is None else module.find_shifts(db, topic=f.topic, actor=shift_actor,
+                                                                    since=f.since)
+        return export_csv(path, kind, f, granularity, rows)
     return make
 
 

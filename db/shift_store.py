@@ -42,20 +42,41 @@ def changed_lines(db: Database) -> set[Line]:
     return {(r["level"], r["line_id"], r["topic"]) for r in db.query(_CHANGED_LINES_SQL)}
 
 
+_STORED_WHERE = """
+    WHERE (:level = 'all' OR s.level = :level)
+      AND (:line_id IS NULL OR s.line_id = :line_id)
+      AND (:topic IS NULL OR s.topic = :topic)
+      AND (:since IS NULL OR s.shift_date >= :since)
+      AND (:wanted IS NULL OR s.line_id IN (SELECT value FROM json_each(:wanted)))
+"""
+# The display name a stored shift is listed under: the actor's current name.
+_NAME = "COALESCE(a.name, json_extract(s.shift, '$.actor'), s.line_id)"
+
+
+def _args(level: str, line_id: str | None, topic: str | None, since: str | None,
+          line_ids: Iterable[str] | None) -> dict:
+    wanted = None if line_ids is None else json.dumps(sorted(set(line_ids)))
+    return {"level": level, "line_id": line_id, "topic": topic, "since": since, "wanted": wanted}
+
+
 def stored_shifts(db: Database, *, level: str = "all", line_id: str | None = None,
                   topic: str | None = None, since: str | None = None,
-                  line_ids: Iterable[str] | None = None) -> list[dict]:
-    """Stored shifts matching the filters (`line_ids`: only these lines), with each line's current name and kind."""
-    wanted = None if line_ids is None else json.dumps(sorted(set(line_ids)))
-    rows = db.query("""
+                  line_ids: Iterable[str] | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Stored shifts matching the filters (`line_ids`: only these lines), with each line's current name and kind.
+
+    With `limit`, one page in the listing order: actor name (case-folded), level, topic, date.
+    """
+    page = ""
+    args = _args(level, line_id, topic, since, line_ids)
+    if limit is not None:
+        db.conn.create_function("casefold", 1, lambda t: t.lower() if isinstance(t, str) else t, deterministic=True)
+        page = f" ORDER BY casefold({_NAME}), s.level, s.topic, s.shift_date LIMIT :limit OFFSET :offset"
+        args.update(limit=int(limit), offset=int(offset))
+    rows = db.query(f"""
         SELECT s.level, s.line_id, s.topic, s.shift, a.name AS line_name, a.kind AS line_kind
         FROM stored_shifts s LEFT JOIN actors a ON a.id = s.line_id
-        WHERE (:level = 'all' OR s.level = :level)
-          AND (:line_id IS NULL OR s.line_id = :line_id)
-          AND (:topic IS NULL OR s.topic = :topic)
-          AND (:since IS NULL OR s.shift_date >= :since)
-          AND (:wanted IS NULL OR s.line_id IN (SELECT value FROM json_each(:wanted)))
-    """, {"level": level, "line_id": line_id, "topic": topic, "since": since, "wanted": wanted})
+        {_STORED_WHERE}{page}
+    """, args)
     out = []
     for r in rows:
         shift = json.loads(r["shift"])
@@ -64,6 +85,13 @@ def stored_shifts(db: Database, *, level: str = "all", line_id: str | None = Non
                      actor_kind=r["line_kind"] or shift.get("actor_kind") or r["level"])
         out.append(shift)
     return out
+
+
+def stored_shift_count(db: Database, *, level: str = "all", line_id: str | None = None,
+                       topic: str | None = None, since: str | None = None) -> int:
+    """How many stored shifts match the filters."""
+    return next(db.query(f"SELECT COUNT(*) AS n FROM stored_shifts s {_STORED_WHERE}",
+                         _args(level, line_id, topic, since, None)))["n"]
 
 
 def replace_shifts(db: Database, shifts: Iterable[dict], params: str, lines: Iterable[Line] | None = None) -> int:

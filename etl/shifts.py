@@ -412,6 +412,25 @@ def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = N
     return found
 
 
+def shift_page(db: Database, *, topic: str | None = None, actor: str | None = None, since: str | None = None,
+               level: str = "all", limit: int = 25, offset: int = 0) -> tuple[list[dict], int]:
+    """One page of `find_shifts`' list (default parameters, same order) and the list's length.
+
+    When no line changed since the last run the page comes from the store alone, so a listing of
+    a hundred thousand shifts reads one page of them.
+    """
+    params = _as_params(None)
+    line_id = resolve_actor(db, actor)["id"] if actor else None
+    if shift_store.stored_params(db) == params_key(params) and not any(
+            _wanted(line, level, line_id, topic) for line in shift_store.changed_lines(db)):
+        total = shift_store.stored_shift_count(db, level=level, line_id=line_id, topic=topic, since=since)
+        rows = shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
+                                         limit=limit, offset=offset)
+        return rows, total
+    found = find_shifts(db, topic=topic, actor=actor, since=since, level=level, params=params)
+    return found[offset:offset + limit], len(found)
+
+
 def params_key(params: ShiftParams) -> str:
     """The parameters as the canonical JSON the shift store records."""
     return json.dumps(asdict(params), sort_keys=True)

@@ -130,3 +130,28 @@ def test_line_ids_keep_only_those_lines_stored_or_live(lines):
         got = find_shifts(db, line_ids=("fra", "usa"))
         assert key(got) == key([s for s in every if s["actor_id"] in ("fra", "usa")])
         assert key(live(db, line_ids=("macron",))) == key([s for s in every if s["actor_id"] == "macron"])
+
+
+def test_shift_pages_follow_the_full_list_stored_or_not(lines):
+    from etl.shifts import shift_page
+
+    db = lines.db
+    lines.actor("oslo", "Øresund Forum", "group")  # a non-ASCII name sorts as find_shifts sorts it
+    for day in ("2024-01-01", "2024-02-01", "2025-01-01", "2025-02-01"):
+        lines.say("oslo", day, "burden_sharing", "oppose" if day < "2025" else "support", group_id="oslo")
+
+    def pages(**kw):
+        out, total = [], None
+        for offset in range(0, 12, 2):
+            rows, total = shift_page(db, limit=2, offset=offset, **kw)
+            out += rows
+        return out, total
+
+    for state in ("live", "stored", "changed"):
+        if state == "stored":
+            update_stored_shifts(db)
+        if state == "changed":
+            correct_tag(db, lines.ids["s0"]["tag_id"], "analyst", stance="neutral")
+        for kw in ({}, {"level": "group"}, {"topic": "troop_deployment"}, {"since": "2025-01-01"}):
+            got, total = pages(**kw)
+            assert key(got) == key(live(db, **kw)) and total == len(got), (state, kw)

@@ -33,20 +33,24 @@ since_iso = since.isoformat() if since else None
 state.sync_url({**params, **({"actor": actor_id} if actor_id else {}), **({"since": since_iso} if since_iso else {})})
 
 try:
-    rows = data.shifts(src.path, src.stamp, f.topic, actor_id or None, since_iso)
+    rows, total = data.shift_page(src.path, src.stamp, f.topic, actor_id or None, since_iso, PAGE_SIZE, 0)
 except Exception as exc:  # the detector is another module: report its failure, keep the page up
     st.error(f"Shift detection failed: {exc}")
     st.stop()
 
 head = st.columns([3, 2])
-head[0].markdown(f"**{len(rows)} shift(s)**")
-if rows:
-    download("Export shifts CSV", src, "shifts", f, key="sh_dl", file_name="shifts.csv", shift_rows=rows)
-# A large archive can hold thousands of shifts; cards are drawn one page at a time.
-pages = max(1, -(-len(rows) // PAGE_SIZE))
+head[0].markdown(f"**{total} shift(s)**")
+if total:
+    download("Export shifts CSV", src, "shifts", f.with_(since=since_iso), key="sh_dl", file_name="shifts.csv",
+             shift_actor=actor_id or None)
+# A large archive can hold thousands of shifts: they are read and drawn one page at a time.
+pages = max(1, -(-total // PAGE_SIZE))
 page = head[1].number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="sh_page") \
     if pages > 1 else 1
-for s in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]:
+if page > 1:
+    rows, _ = data.shift_page(src.path, src.stamp, f.topic, actor_id or None, since_iso, PAGE_SIZE,
+                              (page - 1) * PAGE_SIZE)
+for s in rows:
     with st.container(border=True):
         topic = topic_names.get(s.get("topic"), s.get("topic"))
         st.markdown(f"**{md_escape(s.get('actor'))}** on **{md_escape(topic)}**:"

@@ -108,7 +108,9 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
         ("statements", "page + count, confidence >= 0.9", lambda: _page(db, ViewFilter(min_confidence=0.9))),
         ("statements", "page + count, quote type direct", lambda: _page(db, ViewFilter(quote_types=("direct",)))),
         ("statements", "statement_detail", lambda: queries_statements.statement_detail(db, queue[0]["statement_id"])),
-        ("shifts", "find_shifts all", lambda: _shifts(db)),
+        ("shifts", "shift_page 1 + count (the page)", lambda: _shift_page(db, 0)),
+        ("shifts", "shift_page 40 + count", lambda: _shift_page(db, 39 * 25)),
+        ("shifts", "find_shifts every line (CLI, export)", lambda: _shifts(db)),
         ("alignment", "alignment_pairs (heatmap: 40 busiest)", lambda: _alignment(db, max_actors=40)),
         ("alignment", "alignment_pairs every actor (CLI)", lambda: _alignment(db)),
         ("alignment", "closest_actors", lambda: _closest(db, top["id"])),
@@ -135,6 +137,12 @@ def _drawn_lines(db, topic: str) -> tuple[str, ...]:
     points = queries_stance.stance_points(db, ViewFilter(topic=topic, level="group"), limit=2000)
     points, _ = charts.top_series(points, OVERVIEW_LINES)
     return tuple(sorted({p["series_id"] for p in points}))
+
+
+def _shift_page(db, offset: int):
+    from etl.shifts import shift_page
+
+    return shift_page(db, limit=25, offset=offset)
 
 
 def _shifts(db, **kw):
