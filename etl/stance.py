@@ -46,6 +46,9 @@ NEGATING_VERBS = frozenset({"fail", "neglect", "decline"})
 # a force, it does not refuse the force itself.
 FRONT_WORDS = frozenset({"front", "frontline", "front-line", "frontlines", "contact"})
 QUOTE_CHARS = frozenset("\"'“”‘’«»")
+# Phrases that limit a denial to the present: "not on the table for now" leaves the future open.
+FOR_NOW = frozenset({"for now", "for the time being", "at present", "at the moment", "for the moment",
+                     "at this stage", "at this point", "at this time", "as of now", "as things stand"})
 
 BASE_WEIGHT = 0.8
 NEGATED_SUPPORT_WEIGHT = 0.7  # "not realistic": a firm no
@@ -294,6 +297,10 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
     if cue.polarity and not outer and _judges_a_denial(path, own):
         # "It is absurd when no time frame is set": the judgement falls on a denial, so it flips.
         negated = not negated
+    if negated and sign > 0 and limited_to_now(path, own):
+        # "no consensus for now on sending troops": a denial for the present only decides nothing.
+        return Reading(cue, 0, BASE_WEIGHT, True, modality, outer, path=tuple(t.i for t in path),
+                       subject=_subject(path), negated_at=tuple(heads), rule_name="negated-for-now")
     if negated:
         weight = NEGATED_SUPPORT_WEIGHT if sign > 0 else NEGATED_OPPOSE_WEIGHT
         sign = -sign
@@ -305,6 +312,20 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         modality = {"can": "cannot", "will": "will not"}.get(modality, f"{modality} not")
     return Reading(cue, sign, weight, negated, modality, outer, path=tuple(t.i for t in path),
                    subject=_subject(path), negated_at=tuple(heads))
+
+
+def limited_to_now(path: list[Token], own: range | set[int] = range(0)) -> bool:
+    """True when the clause is limited to the present: "not on the table at present", "for now"."""
+    # The phrase may hang on the clause's verb or deeper in its predicate ("not on the agenda for
+    # now"), but it must belong to the same clause.
+    on_path = {t.i for t in path}.union(own)
+    for tok in path[-1].subtree:
+        if tok.dep_ not in ("prep", "advmod", "npadvmod") or " ".join(t.lower_ for t in tok.subtree) not in FOR_NOW:
+            continue
+        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if verb is not None and verb.i in on_path:
+            return True
+    return False
 
 
 def _predicate_cue(verb: Token, governing: dict[int, Cue]) -> Cue | None:
@@ -432,6 +453,8 @@ def read_topic_cue(doc: Doc, cue: Cue, lo: int, hi: int,
     negated = len(negation_heads(path, own, negations)) % 2 == 1
     negated = negated or any(doc[i].lower_ in negations for i in own)
     modality = modality_of(path)
+    if negated and limited_to_now(path, own):
+        return 0, modality, True, "negated-for-now"
     if negated:
         return -1, modality, True, "negated-topic"
     if any(c.dep_ == "neg" for t in path for c in t.children) and any(
