@@ -39,7 +39,8 @@ PREDICATIVE_PREPS = frozenset({"as", "like"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 # The clause of an extraposed subject: "it is premature [to talk about joining]".
 EXTRAPOSED_DEPS = frozenset({"xcomp", "ccomp", "csubj"})
-EVALUATION_VERBS = frozenset({"call", "describe", "brand", "label", "dub", "deem", "term"})
+EVALUATION_VERBS = frozenset({"call", "describe", "brand", "label", "dub", "deem", "term",
+                              "regard", "view", "see", "consider"})
 # "failed to pay", "declined to rule out": the verb negates its infinitive complement.
 NEGATING_VERBS = frozenset({"fail", "neglect", "decline"})
 # A negated clause placed at the front ("would not fight on the front line") limits the role of
@@ -142,6 +143,8 @@ def negation_heads(path: list[Token], own: range | set[int],
             heads.append(token.i)  # "without sending troops"
         if k and token.lower_ in NEG_SUBJECTS:
             heads.append(token.i)  # "nothing that would close the road"
+        if k > 1 and token.lemma_.lower() in ABSENCE_NOUNS and token.pos_ == "NOUN" and path[k - 1].lower_ == "of":
+            heads.append(token.i)  # "the absence of support"
         if k and token.lemma_ in NEGATING_VERBS and path[k - 1].dep_ == "xcomp" \
                 and token.i not in own:
             heads.append(token.i)
@@ -222,6 +225,22 @@ def modality_of(path: list[Token], own: range | set[int] = range(0)) -> str | No
 
 
 JUDGED_CLAUSE_DEPS = frozenset({"advcl", "ccomp", "xcomp", "csubj"})
+# Nouns that deny what follows them: "the absence of a timeline", "a lack of support".
+ABSENCE_NOUNS = frozenset({"absence", "lack", "want", "dearth"})
+
+
+def _judges_an_absence(path: list[Token]) -> bool:
+    """True when the cue judges a lack: "called the absence of a timeline absurd", "the lack of
+    an invitation is a mistake". Judging a lack negatively asks for the thing lacked."""
+    for token in path[1:]:
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        if token.lemma_ not in EVALUATION_VERBS and token.lemma_ != "be":
+            return False
+        on_path = {t.i for t in path}
+        return any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.i not in on_path and c.lemma_.lower() in ABSENCE_NOUNS
+                   for c in token.children)
+    return False
 DENIALS = frozenset({"not", "n't", "never", "neither", "no", "without"})
 
 
@@ -274,8 +293,11 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
             continue  # "invaders and occupiers": coordinated cues agree, neither governs
         if not outer and below.dep_ in MODIFIER_DEPS:
             if cue.polarity * other.polarity < 0:
-                # "an unrealistic goal": the modifier judges its noun and speaks for both.
-                return Reading(cue, cue.polarity, BASE_WEIGHT, False, None,
+                # "an unrealistic goal": the modifier judges its noun and speaks for both; when
+                # the noun is itself denied ("the absence of a timeline, absurd"), so is the verdict.
+                rest = path[path.index(token):]
+                denied = len(negation_heads(rest, set(range(other.start, other.end)), negations)) % 2 == 1
+                return Reading(cue, -cue.polarity if denied else cue.polarity, BASE_WEIGHT, denied, None,
                                path=tuple(t.i for t in path), judges=other)
             return Reading(cue, cue.polarity, BASE_WEIGHT, False, None, [other], absorbed=True)
         outer.append(other)
@@ -294,7 +316,7 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         return Reading(cue, -1, NEGATED_SUPPORT_WEIGHT, True, modality_of(path, own), outer,
                        path=tuple(t.i for t in path), subject=_subject(path),
                        negated_at=tuple(heads), rule_name="negated-neutral-cue")
-    if cue.polarity and not outer and _judges_a_denial(path, own):
+    if cue.polarity and not outer and (_judges_a_denial(path, own) or _judges_an_absence(path)):
         # "It is absurd when no time frame is set": the judgement falls on a denial, so it flips.
         negated = not negated
     if negated and sign > 0 and limited_to_now(path, own):
@@ -392,8 +414,9 @@ def compose_evaluations(doc: Doc, readings: list[Reading]) -> None:
         under = sorted((r for r in readings if verb.i in r.path and not r.absorbed
                         and r.cue.start > verb.i), key=lambda r: r.cue.start)
         # "a necessary response to a more dangerous world": a prepositional phrase is no verdict
+        # ("described it as dangerous" is one: "as" introduces the verdict)
         under = under[:1] + [r for r in under[1:] if not any(
-            doc[i].dep_ == "prep" for i in r.path[:r.path.index(verb.i)])]
+            doc[i].dep_ == "prep" and doc[i].lower_ not in PREDICATIVE_PREPS for i in r.path[:r.path.index(verb.i)])]
         if len(under) < 2:
             continue
         thing, verdict = under[0], under[-1]

@@ -590,6 +590,14 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- a verdict given with "as", and by regard/see/view ---
+    ("She described sending troops to Ukraine as dangerous.", None, {(TROOPS, "oppose")}),
+    ("Berlin sees sending troops to Ukraine as dangerous, the spokesman said.", None, {(TROOPS, "oppose")}),
+    # --- judging a lack negatively asks for the thing lacked ---
+    ("He called the absence of a timeline for Ukraine's membership unprecedented and absurd.", None,
+     {(NATO, "support")}),
+    ("The lack of support for Ukraine's NATO membership is a mistake, she said.", None, {(NATO, "support")}),
+    ("He called the timeline for Ukraine's membership unprecedented and absurd.", None, {(NATO, "oppose")}),
     # --- a denial limited to the present leaves the question open ---
     ("Sending Danish soldiers to Ukraine is not on the agenda for now, the minister said.", None,
      {(TROOPS, "neutral")}),
