@@ -590,6 +590,9 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- the European Union's own enlargement is not NATO membership ---
+    ("The bloc's leaders voted to start membership negotiations with Ukraine next spring, she said.", None, set()),
+    ("He vetoed the EU budget for Ukraine and said its accession would hurt farmers.", None, set()),
     # --- a verdict given with "as", and by regard/see/view ---
     ("She described sending troops to Ukraine as dangerous.", None, {(TROOPS, "oppose")}),
     ("Berlin sees sending troops to Ukraine as dangerous, the spokesman said.", None, {(TROOPS, "oppose")}),
