@@ -132,6 +132,8 @@ def has_content(verb: Token, objects_ok: bool = True, preps: frozenset[str] = fr
             return True  # "ruled out sending troops"
         if objects_ok and (c.dep_ == "dobj" or c.dep_ == "nsubjpass" and agent_of(verb) is not None):
             return True  # "rejected the plan", "the plan was rejected by Berlin"
+        if c.dep_ == "dobj" and c.lower_ == "same":
+            return True  # "Warsaw says the same": what was said before, said again
         if c.dep_ == "acomp" and c.i == verb.i + 1 and any(
                 g.dep_ in CLAUSE_DEPS or g.dep_ == "prep" and any(h.dep_ in ("pobj", "pcomp") for h in g.children)
                 for g in c.children):

@@ -10,7 +10,8 @@ Every Tag keeps its evidence: deciding cue, topic cue, rule, modality and codebo
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -30,6 +31,11 @@ QUESTION_LEMMAS = frozenset({"ask", "question", "press"})
 # The group a topic's proposition measures others against: burden-sharing asks Europe to carry
 # more *relative to the United States*, so America refusing to pay supports it.
 COUNTERPARTS = {"burden_sharing": "united_states"}
+# "Warsaw says the same", "Tusk said much the same of Poland": the words of the statement
+# before, now in another speaker's mouth.
+_ECHO = re.compile(r"\b(?:say|says|said|saying|did|does|argued|told\s+\w+(?:\s+\w+)?)\s+"
+                   r"(?:much\s+|exactly\s+|largely\s+)?the\s+same\b", re.IGNORECASE)
+ECHO_CHARS = 600  # how far back the statement echoed may end
 
 
 @dataclass
@@ -61,6 +67,7 @@ class Tagger:
         self.negations = frozenset(n.lower() for n in codebook.negations)
         self._framings = {t.id: frozenset(f.lower() for f in t.framings) for t in codebook.topics}
         self._parsed: Parsed | None = None
+        self._last: tuple[str, int, list[Tag]] = ("", 0, [])  # doc, end and tags of the last tagged statement
 
     # --- public -------------------------------------------------------------------
     def tag(self, statement: Statement, doc: Doc | None = None) -> list[Tag]:
@@ -76,8 +83,21 @@ class Tagger:
             for topic, found in topics.items():
                 tags.extend(self._tag_topic(statement, parsed.doc, topic, found,
                                             stance_cues[topic.id], lo, hi))
+        if not tags:
+            tags = self._echo(statement)
         self.finder.remember(statement, sorted({t.topic for t in tags}))
+        if tags:
+            self._last = (statement.doc_id, statement.end, tags)
         return tags
+
+    def _echo(self, statement: Statement) -> list[Tag]:
+        """A statement that says "the same" as the one just before takes its topics and stances."""
+        doc_id, end, tags = self._last
+        if doc_id != statement.doc_id or not 0 <= statement.start - end <= ECHO_CHARS \
+                or not _ECHO.search(statement.text):
+            return []
+        return [replace(t, statement_id=statement.id, rule="echoes-previous", cue="the same",
+                        confidence=round(t.confidence * 0.8, 2)) for t in tags]
 
     # --- locating the statement ---------------------------------------------------
     def _locate(self, statement: Statement, doc: Doc | None) -> tuple[Parsed, int, int]:

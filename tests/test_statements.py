@@ -343,6 +343,12 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # saying "the same" is a statement: what was said before, said again
+    pytest.param(
+        "Olaf Scholz said no German troops would go. Keir Starmer said the same.",
+        [("Olaf Scholz", "indirect", "Olaf Scholz said no German troops would go."),
+         ("Keir Starmer", "indirect", "Keir Starmer said the same.")],
+        id="saying-the-same"),
     # a question states no position, nor does what it asks about
     pytest.param(
         "Kaja Kallas pressed Pete Hegseth on what a guarantee would look like without NATO.",

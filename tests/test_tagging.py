@@ -725,3 +725,14 @@ def test_context_inside_the_cue_does_not_answer_an_exclude(tagger):
     assert tagger.tag(statement("Health spending will rise to 7 per cent of GDP, she said.")) == []
     [tag] = tagger.tag(statement("Defence spending will rise to 3 per cent of GDP, she said."))
     assert (tag.topic, tag.stance) == (BURDEN, "support")
+
+
+@pytest.mark.parametrize("echo", ["Lisbon says the same.", "The Danish minister said much the same of Denmark."])
+def test_saying_the_same_takes_the_previous_statements_topic_and_stance(tagger, echo):
+    first = "Madrid will not send soldiers to Ukraine, the minister said."
+    tags_first = tagger.tag(statement(first, doc_id=f"echo-{echo}", start=0))
+    tags = tagger.tag(statement(echo, doc_id=f"echo-{echo}", start=len(first) + 1))
+    assert {(t.topic, t.stance) for t in tags_first} == {(TROOPS, "oppose")}
+    assert [(t.topic, t.stance, t.rule) for t in tags] == [(TROOPS, "oppose", "echoes-previous")]
+    assert tagger.tag(statement(echo, doc_id=f"fresh-{echo}")) == []  # nothing to echo
+
