@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from db.connection import open_db
+from etl.shifts import update_stored_shifts
 
 TOPICS = {
     "nato_membership": ("NATO membership for Ukraine", "Ukraine should join NATO."),
@@ -260,8 +261,14 @@ def main() -> None:
     start = time.perf_counter()
     counts = build(args.out, args.statements, args.seed)
     took = time.perf_counter() - start
+    # As `stance ingest` ends: store every line's shifts (the dashboard reads them from the store).
+    start = time.perf_counter()
+    db = open_db(args.out)
+    stored = update_stored_shifts(db)
+    db.close()
     size = args.out.stat().st_size / 1e6
-    print(", ".join(f"{v} {k}" for k, v in counts.items()) + f"; {size:.0f} MB; built in {took:.1f}s")
+    print(", ".join(f"{v} {k}" for k, v in counts.items()) + f"; {size:.0f} MB; built in {took:.1f}s;"
+          f" {stored['shifts']} shifts stored in {time.perf_counter() - start:.1f}s")
 
 
 if __name__ == "__main__":
