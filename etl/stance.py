@@ -117,6 +117,8 @@ def _boundary(token: Token) -> bool:
         if token.head.lemma_ in COMPLEMENT_HEADS:
             return False  # "to decide when Ukraine is ready": the clause is what is decided
         marks = [c.lower_ for c in token.children if c.dep_ in ("mark", "advmod")]
+        if token.tag_ == "VBG" and not marks and token.i > 0 and token.doc[token.i - 1].text == ",":
+            return True  # ", drawing pushback from senators": a participle adds what followed
         return any(m in ADVERBIAL_MARKS for m in marks)
     if token.dep_ == "prep" and token.lower_ in ADJUNCT_PREPS:
         return True  # "increase spending after years of cuts": the cuts are background

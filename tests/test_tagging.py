@@ -590,6 +590,17 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- carrying more of the load, the main burden, the larger part of the bill ---
+    ("European members should now carry more of the load for their own conventional defence, he said.",
+     None, {(BURDEN, "support")}),
+    ("Europe must take on the main burden of defending its own continent, the senator said.", None,
+     {(BURDEN, "support")}),
+    # --- disagreeing is opposing; not disagreeing is agreeing ---
+    ("He said he did not disagree that Europeans should spend more on defence.", None, {(BURDEN, "support")}),
+    ("She disagreed that Ukraine should join NATO before the war ends.", None, {(NATO, "oppose")}),
+    # --- a participle after a comma adds what followed, not the speaker's stance ---
+    ("She told senators that European allies must spend more on defence so that America can focus on Asia, "
+     "drawing pushback from both parties.", None, {(BURDEN, "support")}),
     # --- the European Union's own enlargement is not NATO membership ---
     ("The bloc's leaders voted to start membership negotiations with Ukraine next spring, she said.", None, set()),
     ("He vetoed the EU budget for Ukraine and said its accession would hurt farmers.", None, set()),
