@@ -309,7 +309,10 @@ class SpeakerResolver:
                 return self.known(holders[0].id, day, text, "title")
             return None
         # No group given ("the president"), or a former holder: the person last named who held
-        # this office on the day (or, for "the former president", before it).
+        # this office on the day (or, for "the former president", before it). "A spokesman"
+        # is someone not yet named.
+        if any(t.dep_ == "det" and t.lower_ in ("a", "an") for t in core):
+            return None
         for key in reversed(list(ctx.named)):
             entry = self._entries.get(key)
             if entry is None or entry.kind != "person":

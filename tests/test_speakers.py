@@ -67,6 +67,13 @@ def test_the_president_is_the_last_named_president(extractor):
     assert [(s.actor_name, s.mention) for s in statements] == [("Emmanuel Macron", "The president")]
 
 
+def test_an_indefinite_title_is_not_the_last_named_holder(extractor):
+    text = ("Emmanuel Macron met Olaf Scholz in Paris on Monday. A president said that Europe "
+            "must do more.")
+    statements, _ = speakers(extractor, text, date(2024, 2, 27))
+    assert [s.actor_name for s in statements] == []
+
+
 def test_pronoun_follows_the_speaker_not_the_last_name(extractor):
     text = ("Keir Starmer said Britain would help. Speaking after a call with Pete Hegseth, "
             "Starmer stressed that Europe had to lead. He added that the force would be ready.")
