@@ -156,6 +156,23 @@ _LEADING_TIME = re.compile(
     r"|\d{1,2}\.\d{2}\s*[:|—–-])\s+(?=\S)", re.I)  # "14.32 GMT", "2pm:", but not "2.50 euros"
 
 
+# A Markdown run-in heading, "**Sánchez isn't budging.** Spanish Prime Minister ...": the
+# sentence splitter sees no end after the closing emphasis marks, but the heading ends there.
+_RUN_IN_END = re.compile(r"[.!?:][*_]{1,3}\s+(?=[\"“‘«(]?[A-Z0-9À-ÖØ-Þ])")
+
+
+def _run_in_split(text: str, sent: Span) -> list[Span]:
+    """A sentence cut after each emphasised run-in heading it opens with."""
+    out = []
+    start = sent.start
+    for match in _RUN_IN_END.finditer(text, sent.start, sent.end):
+        end = match.end() - len(match.group(0)) + len(match.group(0).rstrip())
+        out.append(Span(start, end))
+        start = match.end()
+    out.append(Span(start, sent.end))
+    return out
+
+
 def _skip_time_stamp(text: str, para: Span) -> Span:
     match = _LEADING_TIME.match(text, para.start, para.end)
     return Span(match.end(), para.end) if match else para
@@ -253,7 +270,7 @@ class StatementExtractor:
             if p_index == 0:
                 para = _skip_dateline(text, para)
             para = _skip_time_stamp(text, para)
-            for sent in sentences(text, para):
+            for sent in (piece for whole in sentences(text, para) for piece in _run_in_split(text, whole)):
                 overlapping = [q for q in quotes if q.start < sent.end and q.end > sent.start]
                 cue = wanted and (bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end]))
                 out.append(Sentence(sent, p_index, overlapping, needs_parse=cue))

@@ -343,6 +343,13 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # a Markdown run-in heading ends before the sentence it introduces
+    pytest.param(
+        "- **Berlin holds firm.** Olaf Scholz told reporters on Monday that no German troops would go. "
+        "He said Europe should help in other ways.",
+        [("Olaf Scholz", "indirect", "Olaf Scholz told reporters on Monday that no German troops would go."),
+         ("Olaf Scholz", "indirect", "He said Europe should help in other ways.")],
+        id="run-in-heading"),
     # saying "the same" is a statement: what was said before, said again
     pytest.param(
         "Olaf Scholz said no German troops would go. Keir Starmer said the same.",
