@@ -537,6 +537,12 @@ def opening_name(text: str) -> str | None:
     return fold(second) if titled or comma or gender_of(first) is not None else None
 
 
+def opens_with_title(tokens: Doc) -> bool:
+    """True when a sentence opens on a role ("Britain's defence secretary has also moved"): its
+    subject is a person a later "he" or "she" may point back to."""
+    return any(t.lower_ in TITLE_WORDS for t in tokens[:5]) and not any(t.lower_ in PRONOUNS for t in tokens[:2])
+
+
 def _core(head: Token) -> list[Token]:
     """The noun phrase's core: the head with its left modifiers (no clauses or appositions)."""
     keep = {"compound", "amod", "det", "poss", "case", "nmod", "nummod", "flat", "punct", "npadvmod"}

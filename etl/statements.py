@@ -16,7 +16,7 @@ from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
-from etl.speakers import Context, Speaker, SpeakerResolver, fold, opening_name
+from etl.speakers import Context, Speaker, SpeakerResolver, fold, opening_name, opens_with_title
 from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
@@ -288,7 +288,8 @@ class StatementExtractor:
                 if not sent.needs_parse:
                     sent.doc = self.nlp.make_doc(sent_text)
                     sent.needs_parse = self._names_person(sent.doc) or surname is not None or (
-                        len(sent.doc) > 1 and fold(sent.doc[0].text) in introduced and not sent.doc[1].is_title)
+                        len(sent.doc) > 1 and fold(sent.doc[0].text) in introduced and not sent.doc[1].is_title
+                    ) or opens_with_title(sent.doc)
         return prepared
 
     def _transcript_line(self, document: Document, index: int, sent: Sentence, label: str,

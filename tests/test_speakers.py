@@ -9,7 +9,7 @@ import pytest
 from etl.models import Document
 from etl.nlp import load_nlp
 from etl.engine import Engine
-from etl.speakers import opening_name, slugify
+from etl.speakers import opening_name, opens_with_title, slugify
 from etl.statements import StatementExtractor
 from minicodebook import mini_codebook
 
@@ -181,3 +181,23 @@ def test_a_name_inside_an_apposition_does_not_speak_for_the_subject(extractor):
 def test_a_voice_for_a_group_or_person_speaks_for_them(extractor, text, expected):
     statements, _ = speakers(extractor, text, date(2025, 3, 2))
     assert [s.actor_name for s in statements] == [expected]
+
+
+def test_a_role_opening_a_sentence_without_speech_is_the_next_pronoun_antecedent():
+    engine = Engine(mini_codebook(), load_nlp())
+    text = ("Pete Hegseth said Europe had to pay more. Britain's prime minister has also moved. "
+            "Speaking in London, he said Britain would spend more on defence.")
+    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=date(2025, 3, 2), date_source="metadata")
+    names = [s.actor_name for s in engine.extract(doc).statements]
+    assert names == ["Pete Hegseth", "Keir Starmer"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Britain's defence secretary has also moved.", True),
+    ("The German chancellor was in Paris.", True),
+    ("He met the president on Monday.", False),  # a pronoun already names the subject
+    ("Allies met in Brussels.", False),
+])
+def test_a_sentence_opening_on_a_role_is_worth_a_parse(text, expected):
+    assert opens_with_title(load_nlp().make_doc(text)) is expected
