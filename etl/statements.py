@@ -17,7 +17,7 @@ from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
 from etl.speakers import Context, Speaker, SpeakerResolver, fold, opening_name, opens_with_title
-from etl.statement_dates import (DateCue, days_before, find_cues, is_relative, latest_full_date,
+from etl.statement_dates import (MONTHS, WEEKDAYS, DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
 from etl.topics import WINDOW_TEXT
@@ -75,6 +75,11 @@ def _transcript_labels(text: str, sents: list[Sentence]) -> dict[int, str]:
 
 def _appositive_name(subject):
     """The proper name set beside a common-noun subject by commas ("the minister, Ana Ruiz,")."""
+    if subject.lower_.rstrip(".") in MONTHS or subject.lower_ in WEEKDAYS:
+        # "On Tuesday, 1 April, the American president, George W. Bush, said": the parser took
+        # the date for the subject and hung the speaker on it as an apposition.
+        follow = next((c for c in subject.children if c.dep_ == "appos" and c.i > subject.i), None)
+        return (_appositive_name(follow) or follow) if follow is not None else None
     if subject.pos_ != "NOUN":
         return None
     for child in subject.children:
@@ -739,9 +744,13 @@ class StatementExtractor:
         speaker = self.resolver.resolve(subjects[0], day, state.ctx, mentions)
         if speaker is None or speaker.actor.kind != "person":
             # "The words were still being parsed when Keir Starmer set out his answer": a person
-            # named as the subject of another clause is the likelier antecedent of a later "he".
+            # named as the subject of another clause is the likelier antecedent of a later "he";
+            # so is one named after an empty "it" or "there" ("Then it was the turn of Ana Ruiz").
+            empty = subjects[0].lower_ in ("it", "there") and subjects[0].i == roots[0].i - 1 \
+                and roots[0].lemma_ == "be"
             for tok in sdoc:
-                if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and tok not in subjects:
+                if (tok.dep_ in ("nsubj", "nsubjpass") or empty and tok.dep_ in ("pobj", "attr")) \
+                        and tok.pos_ == "PROPN" and tok not in subjects:
                     other = self.resolver.resolve(tok, day, state.ctx, mentions)
                     if other is not None and other.actor.kind == "person" and other.how in NAMED:
                         speaker = other

@@ -343,6 +343,11 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # a person named after an empty "it" is the next he
+    pytest.param(
+        "Olaf Scholz spoke first. Then it was the turn of Keir Starmer. He said Britain was ready.",
+        [("Keir Starmer", "indirect", "He said Britain was ready.")],
+        id="turn-of-a-person"),
     # a Markdown run-in heading ends before the sentence it introduces
     pytest.param(
         "- **Berlin holds firm.** Olaf Scholz told reporters on Monday that no German troops would go. "
@@ -494,3 +499,19 @@ def test_labels_that_name_nobody_leave_paragraphs_to_the_usual_rules(extractor):
             "UPDATE: Keir Starmer said Britain was ready.\n\n"
             "CORRECTION: An earlier version misspelt a name.")
     assert [s.actor_name for s in run(extractor, text)[0]] == ["Mark Rutte", "Keir Starmer"]
+
+
+def test_a_date_parsed_as_the_subject_gives_way_to_its_apposition():
+    # The parser sometimes takes "1 April" for the subject of "said" and hangs the speaker on it
+    # as an apposition; the parse is built by hand here, as the model gives it on such sentences.
+    from spacy.tokens import Doc
+    from etl.statements import _appositive_name
+    words = ["On", "Tuesday", ",", "1", "April", ",", "the", "minister", ",", "Ana", "Ruiz", ",", "said", "so", "."]
+    heads = [12, 0, 4, 4, 12, 4, 7, 4, 7, 10, 7, 7, 12, 12, 12]
+    deps = ["prep", "pobj", "punct", "nummod", "nsubj", "punct", "det", "appos", "punct", "compound", "appos",
+            "punct", "ROOT", "advmod", "punct"]
+    pos = ["ADP", "PROPN", "PUNCT", "NUM", "PROPN", "PUNCT", "DET", "NOUN", "PUNCT", "PROPN", "PROPN", "PUNCT",
+           "VERB", "ADV", "PUNCT"]
+    doc = Doc(load_nlp().vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert _appositive_name(doc[4]).text == "Ruiz"
+    assert _appositive_name(doc[7]).text == "Ruiz"  # the usual case, a title with a name beside it
