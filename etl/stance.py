@@ -150,11 +150,16 @@ def negation_heads(path: list[Token], own: range | set[int],
         if k and token.lemma_ in NEGATING_VERBS and path[k - 1].dep_ == "xcomp" \
                 and token.i not in own:
             heads.append(token.i)
+        # "no ground troops and no soldiers": coordinated nouns, each denied, are one denial.
+        shared = k > 0 and path[k - 1].dep_ == "conj" and path[k - 1].pos_ in ("NOUN", "PROPN") and any(
+            c.dep_ == "det" and c.lower_ in negations for c in path[k - 1].children)
         for child in token.children:
             if child.i in own or child.i in on_path:
                 continue
             if _not_only(child):
                 continue  # "not only unreasonable but counterproductive" denies nothing
+            if shared and child.dep_ == "det":
+                continue
             if child.dep_ == "neg" or (child.dep_ in NEG_CHILD_DEPS and child.lower_ in negations) \
                     or _no_longer(child):
                 if not _placed_at_front(token):

@@ -590,6 +590,9 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- "no X and no Y": coordinated denials are one denial, not two that cancel ---
+    ("There would be no tanks and no soldiers on Ukrainian soil sent there by any ally, he said.", None,
+     {(TROOPS, "oppose")}),
     # --- carrying more of the load, the main burden, the larger part of the bill ---
     ("European members should now carry more of the load for their own conventional defence, he said.",
      None, {(BURDEN, "support")}),
