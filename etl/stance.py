@@ -156,7 +156,7 @@ def negation_heads(path: list[Token], own: range | set[int],
         for child in token.children:
             if child.i in own or child.i in on_path:
                 continue
-            if _not_only(child):
+            if _not_only(child) or _not_but(child):
                 continue  # "not only unreasonable but counterproductive" denies nothing
             if shared and child.dep_ == "det":
                 continue
@@ -192,6 +192,19 @@ def _not_only(token: Token) -> bool:
     """'not' of 'not only/just/merely ... but (also)'."""
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
     return token.lower_ == "not" and nxt is not None and nxt.lower_ in ("only", "just", "merely", "simply")
+
+
+def _not_but(token: Token) -> bool:
+    """'not' of 'not A but B' ("would be not a probability but an inevitability"): a correction
+    that puts B in A's place, not a denial of the clause."""
+    if token.lower_ != "not" or token.i + 1 >= len(token.doc):
+        return False
+    contrasted = token.nbor(1)
+    if contrasted.dep_ == "det":
+        contrasted = contrasted.head
+    if contrasted.pos_ in ("VERB", "AUX"):
+        return False  # "are not going ..., but would defend": two clauses, the first denied
+    return any(c.dep_ == "cc" and c.lower_ == "but" for c in contrasted.children)
 
 
 def _no_longer(token: Token) -> bool:

@@ -590,6 +590,10 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- "not A but B" corrects A, it denies nothing; a denied clause before "but" stays denied ---
+    ("If European troops were sent to Ukraine, a direct conflict with Russia would be not a risk but a certainty, "
+     "he said.", None, {(TROOPS, "oppose")}),
+    ("European troops are not going to Ukraine but would defend every ally, he said.", None, {(TROOPS, "oppose")}),
     # --- "no X and no Y": coordinated denials are one denial, not two that cancel ---
     ("There would be no tanks and no soldiers on Ukrainian soil sent there by any ally, he said.", None,
      {(TROOPS, "oppose")}),
