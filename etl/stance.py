@@ -467,6 +467,9 @@ def compose_subjects(doc: Doc, readings: list[Reading], framings: frozenset[str]
                 at = pred.path.index(head)
                 if at == 0 or doc[pred.path[at - 1]].dep_ in SUBJECT_DEPS:
                     continue
+                if any(doc[i].dep_ == "conj" for i in pred.path[:at]) and pred.cue.polarity and any(
+                        o.polarity == pred.cue.polarity for o in subj.outer):
+                    continue  # "unreasonable and counterproductive": coordinated verdicts agree, one counts
                 below = sum(1 for i in pred.negated_at if i in pred.path[:at])
                 if subj.cue.text.lower() in framings:
                     subj.sign = 1 if subj.sign * subj.cue.polarity >= 0 else -1  # as if it named the proposal

@@ -590,6 +590,10 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- coordinated verdicts on one subject agree: they count once, not as a double negative ---
+    ("Sending troops to Ukraine would be reckless and dangerous, she said.", None, {(TROOPS, "oppose")}),
+    ("She said that spending five per cent of GDP on defence would be unrealistic and unaffordable.", None,
+     {(BURDEN, "oppose")}),
     # --- "not A but B" corrects A, it denies nothing; a denied clause before "but" stays denied ---
     ("If European troops were sent to Ukraine, a direct conflict with Russia would be not a risk but a certainty, "
      "he said.", None, {(TROOPS, "oppose")}),
