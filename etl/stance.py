@@ -339,6 +339,12 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
     if cue.polarity and not outer and (_judges_a_denial(path, own) or _judges_an_absence(path)):
         # "It is absurd when no time frame is set": the judgement falls on a denial, so it flips.
         negated = not negated
+    promise = outer[-1] if outer else cue
+    if promise.polarity and _denies_a_past_promise(doc[promise.start:promise.end].root, negations):
+        # "allies had never promised that membership would be part of a deal": setting the record
+        # straight about a past commitment takes no side on the thing itself.
+        return Reading(cue, 0, BASE_WEIGHT, True, modality, outer, path=tuple(t.i for t in path),
+                       subject=_subject(path), negated_at=tuple(heads), rule_name="denied-promise")
     if negated and sign > 0 and limited_to_now(path, own):
         # "no consensus for now on sending troops": a denial for the present only decides nothing.
         return Reading(cue, 0, BASE_WEIGHT, True, modality, outer, path=tuple(t.i for t in path),
@@ -354,6 +360,18 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
         modality = {"can": "cannot", "will": "will not"}.get(modality, f"{modality} not")
     return Reading(cue, sign, weight, negated, modality, outer, path=tuple(t.i for t in path),
                    subject=_subject(path), negated_at=tuple(heads))
+
+
+# Verbs of commitment; denied in the past tense with a that-clause they correct the record.
+COMMISSIVES = frozenset({"promise", "agree", "pledge", "guarantee", "commit", "vow"})
+
+
+def _denies_a_past_promise(verb: Token, negations: frozenset[str]) -> bool:
+    """True for "had never promised that ...", "never agreed that ...", not "never agreed to send"."""
+    return verb.lemma_ in COMMISSIVES and verb.tag_ in ("VBD", "VBN") and any(
+        c.dep_ == "neg" or c.lower_ in negations for c in verb.children) and any(
+        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in verb.children)
 
 
 def limited_to_now(path: list[Token], own: range | set[int] = range(0)) -> bool:

@@ -590,6 +590,14 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- denying a past promise corrects the record; it takes no side ---
+    ("She said that allies had never promised that Ukraine's membership would be part of a peace deal.", None,
+     {(NATO, "neutral")}),
+    ("He said the alliance never agreed that Ukraine's membership would come before the war ends.", None,
+     {(NATO, "neutral")}),
+    ("She said that allies had promised that Ukraine's membership would be part of a peace deal.", None,
+     {(NATO, "support")}),
+    ("Germany never agreed to send troops to Ukraine, he said.", None, {(TROOPS, "oppose")}),
     # --- coordinated verdicts on one subject agree: they count once, not as a double negative ---
     ("Sending troops to Ukraine would be reckless and dangerous, she said.", None, {(TROOPS, "oppose")}),
     ("She said that spending five per cent of GDP on defence would be unrealistic and unaffordable.", None,
