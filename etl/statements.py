@@ -115,6 +115,9 @@ def co_subjects(subject) -> list:
         heads += [c for c in subject.children if c.dep_ == "appos"]
         heads += [g for c in subject.children if c.dep_ == "prep" and c.lower_ in ("including", "like")
                   for g in c.children if g.dep_ == "pobj"]
+        # "The leaders, among them A and B, said": the parser may make the members a second subject.
+        heads += [c for c in subject.head.children if c.dep_ == "nsubj" and c.i > subject.i
+                  and any(g.dep_ == "prep" and g.lower_ == "among" for g in c.children)]
     out = []
     for head in heads:
         for tok in (head, *head.conjuncts):
@@ -516,8 +519,9 @@ class StatementExtractor:
             state.ctx.note(speaker)
             self._co_speakers(document, index, sent, att, found, cue, state, mentions, speakers)
         if taken and all(t.verb is not None and t.verb.dep_ != "ROOT" for t in taken):
-            # "X hit back on Wednesday at Y, who accused ...": Y spoke, but X did something that day.
-            self._note_subject(document, index, sent, state, salient=False)
+            # "X hit back on Wednesday at Y, who accused ...": Y spoke, but X did something that
+            # day, and a person X is what a following "he" or "she" is about.
+            self._note_subject(document, index, sent, state, people_only=True)
         return attributed or anonymous
 
     def _co_speakers(self, document: Document, index: int, sent: Sentence, att: Attribution,
@@ -728,8 +732,9 @@ class StatementExtractor:
                 state.ctx.note(self.resolver.known(target, day, span.text, "name"), salient=False)
 
     def _note_subject(self, document: Document, index: int, sent: Sentence, state: _DocState,
-                      salient: bool = True) -> None:
-        """A sentence with no statement still makes its subject the likely antecedent of "he"."""
+                      salient: bool = True, people_only: bool = False) -> None:
+        """A sentence with no statement still makes its subject the likely antecedent of "he";
+        `people_only`: a group subject is remembered but not made an antecedent."""
         sdoc = sent.doc
         roots = [t for t in sdoc if t.dep_ == "ROOT"]
         if not roots:
@@ -759,6 +764,7 @@ class StatementExtractor:
             state.dated(speaker.actor.id if speaker else "", sent, cue, index)
         if speaker is None or not speaker.actor.known and speaker.actor.kind == "group":
             return
+        salient = salient and not (people_only and speaker.actor.kind != "person")
         state.ctx.note(speaker, salient=salient)
         if salient:
             state.subject_at[index] = speaker

@@ -343,6 +343,22 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # "the leaders, among them A and B, said": the members listed speak
+    pytest.param(
+        "The leaders, among them Estonia's Kaja Kallas and Britain's Keir Starmer, said in a joint statement "
+        "that they backed the plan.",
+        [("Kaja Kallas", "indirect", "The leaders, among them Estonia's Kaja Kallas and Britain's Keir Starmer, said "
+          "in a joint statement that they backed the plan."),
+         ("Keir Starmer", "indirect", "Keir Starmer, said in a joint statement that they backed the plan.")],
+        id="members-listed-with-among"),
+    # the person who acted in the main clause, not the one who spoke in a subordinate clause, is the next he
+    pytest.param(
+        "Keir Starmer announced the plan on Friday, hours after Olaf Scholz claimed it would fail. "
+        "Britain, he said, was ready.",
+        [("Olaf Scholz", "indirect", "Keir Starmer announced the plan on Friday, hours after Olaf Scholz claimed "
+          "it would fail."),
+         ("Keir Starmer", "indirect", "Britain, he said, was ready.")],
+        id="main-clause-actor-is-the-next-he"),
     # a person named after an empty "it" is the next he
     pytest.param(
         "Olaf Scholz spoke first. Then it was the turn of Keir Starmer. He said Britain was ready.",
