@@ -171,8 +171,8 @@ def count_text(n: int) -> str:
 
 
 def shifts_available() -> bool:
-    """True when `etl.shifts` can be imported."""
-    return _optional("etl.shifts") is not None
+    """True when `etl.shift_lines` (and the detector) can be imported."""
+    return _optional("etl.shift_lines") is not None
 
 
 def alignment_available() -> bool:
@@ -194,9 +194,9 @@ def _optional(name: str):
 @st.cache_data(show_spinner=False, max_entries=32)
 def shifts(path: str, stamp: tuple, topic: str | None = None, actor_id: str | None = None,
            since: str | None = None, level: str = "all", line_ids: tuple[str, ...] | None = None) -> list[dict]:
-    """Detected shifts from `etl.shifts.find_shifts` ('person', 'group' or 'all' lines; only `line_ids`
+    """Detected shifts from `etl.shift_lines.find_shifts` ('person', 'group' or 'all' lines; only `line_ids`
     when given), or [] without it."""
-    module = _optional("etl.shifts")
+    module = _optional("etl.shift_lines")
     if module is None:
         return []
     with reader(path) as db:
@@ -231,8 +231,8 @@ def closest_actors(path: str, stamp: tuple, actor_id: str, since: str | None, un
 @st.cache_data(show_spinner=False, max_entries=32)
 def shift_page(path: str, stamp: tuple, topic: str | None, actor_id: str | None, since: str | None,
                limit: int, offset: int) -> tuple[list[dict], int]:
-    """One page of detected shifts and how many there are, from `etl.shifts.shift_page`."""
-    module = _optional("etl.shifts")
+    """One page of detected shifts and how many there are, from `etl.shift_lines.shift_page`."""
+    module = _optional("etl.shift_lines")
     if module is None:
         return [], 0
     with reader(path) as db:
@@ -264,7 +264,7 @@ def csv_maker(path: str, kind: str, f: ViewFilter, granularity: str = "statement
     def make() -> bytes:
         rows = shift_rows
         if kind == "shifts" and rows is None:  # the whole list, read only when the export is asked for
-            module = _optional("etl.shifts")
+            module = _optional("etl.shift_lines")
             with reader(path) as db:
                 rows = [] if module is None else module.find_shifts(db, topic=f.topic, actor=shift_actor,
                                                                     since=f.since)

@@ -74,7 +74,7 @@ def export_timeline(db: Database, f: ViewFilter, granularity: str, out: IO[str])
 
 
 def export_shifts(shifts: Iterable[dict], out: IO[str]) -> int:
-    """Detected shifts (as `etl.shifts.find_shifts` returns them) with before/after evidence."""
+    """Detected shifts (as `etl.shift_lines.find_shifts` returns them) with before/after evidence."""
     return write_csv(({**s, "before_statement": _statement_id(s.get("before_statement")),
                        "after_statement": _statement_id(s.get("after_statement"))} for s in shifts),
                      SHIFT_COLUMNS, out)

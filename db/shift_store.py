@@ -1,9 +1,10 @@
 """Stored shifts (migration m010): each line's detected shifts, and which lines changed since.
 
-The detector lives in `etl.shifts`; this module only reads and writes its results. A line is
-(level, line_id, topic) as in `db.positions`. The store is current for one set of detector
-parameters (kept as JSON in `shift_store_state`); lines whose points changed after it was
-built are listed by `changed_lines` and must be recomputed by the reader.
+The detector lives in `etl.shifts` and its upkeep in `etl.shift_lines`; this module only
+reads and writes their results. A line is (level, line_id, topic) as in `db.positions`. The
+store is current for one set of detector parameters (kept as JSON in `shift_store_state`);
+lines whose points changed after it was built are listed by `changed_lines` and must be
+recomputed by the reader.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from typing import Iterable
 from sqlite_utils import Database
 
 from db import positions
-from etl.shifts import resolve_actor
+from etl.shift_lines import resolve_actor
 
 log = logging.getLogger(__name__)
 

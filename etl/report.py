@@ -21,7 +21,8 @@ from db import positions
 from etl.alignment import alignment_pairs
 from etl.errors import StanceError
 from etl.output import write_csv
-from etl.shifts import ShiftParams, find_shifts
+from etl.shift_lines import find_shifts
+from etl.shifts import ShiftParams
 
 log = logging.getLogger(__name__)
 

@@ -31,10 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import yaml
-from sqlite_utils import Database
 
-from db import positions, shift_store
-from db.store import write_transaction
 from etl.errors import StanceError
 
 log = logging.getLogger(__name__)
@@ -45,10 +42,6 @@ STANCES = ("support", "oppose", "neutral")
 
 class ShiftConfigError(StanceError):
     """The shift parameters (file or options) are unusable."""
-
-
-class UnknownActor(StanceError):
-    """No actor, or more than one, matches what the user typed."""
 
 
 @dataclass(frozen=True)
@@ -328,21 +321,10 @@ def _same_change(k: int, splits: list[int], from_stance: str, returned: _StanceC
     return any(returned.between(from_stance, *sorted((k, other))) < params.min_per_side for other in near)
 
 
-# --- reading lines from the database ------------------------------------------------
+# --- many lines at once ---------------------------------------------------------------
 
 
-def resolve_actor(db: Database, text: str) -> dict:
-    """The one actor (id, name, kind) that `text` names, or UnknownActor."""
-    matches = positions.find_actors(db, text)
-    if not matches:
-        raise UnknownActor(f"no actor matches {text!r}")
-    if len(matches) > 1:
-        names = ", ".join(f"{m['name']} ({m['id']})" for m in matches[:8])
-        raise UnknownActor(f"{text!r} matches several actors: {names}; give the id")
-    return matches[0]
-
-
-def _as_params(params: ShiftParams | Mapping | None) -> ShiftParams:
+def as_params(params: ShiftParams | Mapping | None) -> ShiftParams:
     if params is None:
         return load_params()
     if isinstance(params, ShiftParams):
@@ -350,7 +332,7 @@ def _as_params(params: ShiftParams | Mapping | None) -> ShiftParams:
     return replace(load_params(), **dict(params)).check()
 
 
-def _line_key(r: Mapping) -> tuple:
+def line_key(r: Mapping) -> tuple:
     return r["level"], r["line_id"], r["topic"]
 
 
@@ -362,7 +344,7 @@ def shifts_on_lines(rows: Iterable[Mapping], params: ShiftParams, *, since: str 
     one line at a time, so memory holds one line, not the archive.
     """
     found = []
-    for (lvl, line, top), group in groupby(rows if presorted else sorted(rows, key=_line_key), key=_line_key):
+    for (lvl, line, top), group in groupby(rows if presorted else sorted(rows, key=line_key), key=line_key):
         points = list(group)
         for shift in detect_shifts(points, params):
             if since and shift["shift_date"] < str(since):
@@ -370,65 +352,8 @@ def shifts_on_lines(rows: Iterable[Mapping], params: ShiftParams, *, since: str 
             head = points[0]
             found.append({"actor": head["line_name"], "actor_id": line, "actor_kind": head["line_kind"],
                           "level": lvl, "topic": top, **shift})
-    found.sort(key=_shift_order)
+    found.sort(key=shift_order)
     return found
-
-
-def with_texts(db: Database, shifts: list[dict]) -> list[dict]:
-    """Fill each shift's before/after text from its statements (points are read without text)."""
-    missing = [s[f"{side}_statement"] for s in shifts for side in ("before", "after")
-               if s.get(f"{side}_text") is None]
-    texts = positions.statement_texts(db, missing)
-    for shift in shifts:
-        for side in ("before", "after"):
-            if shift.get(f"{side}_text") is None:
-                shift[f"{side}_text"] = texts.get(shift[f"{side}_statement"])
-    return shifts
-
-
-def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = None,
-                since: str | None = None, params: ShiftParams | Mapping | None = None,
-                level: str = "all", until: str | None = None,
-                line_ids: Iterable[str] | None = None) -> list[dict]:
-    """Shifts on every person and group line (or one actor's, or `line_ids`), sorted by actor, topic and date.
-
-    Detection reads every point up to `until`; `since` only filters the shifts reported. With
-    the stored parameters and no `until`, stored shifts answer and only the lines changed since
-    the last run are detected again.
-    """
-    params = _as_params(params)
-    line_id = resolve_actor(db, actor)["id"] if actor else None
-    wanted = None if line_ids is None else set(line_ids)
-    if until is None and shift_store.stored_params(db) == params_key(params):
-        found = _stored_and_changed(db, params, level=level, line_id=line_id, topic=topic, since=since,
-                                    line_ids=wanted)
-    else:
-        rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
-        if wanted is not None:
-            rows = [r for r in rows if r["line_id"] in wanted]
-        found = with_texts(db, shifts_on_lines(rows, params, since=since))
-        log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
-    found.sort(key=_shift_order)
-    return found
-
-
-def shift_page(db: Database, *, topic: str | None = None, actor: str | None = None, since: str | None = None,
-               level: str = "all", limit: int = 25, offset: int = 0) -> tuple[list[dict], int]:
-    """One page of `find_shifts`' list (default parameters, same order) and the list's length.
-
-    When no line changed since the last run the page comes from the store alone, so a listing of
-    a hundred thousand shifts reads one page of them.
-    """
-    params = _as_params(None)
-    line_id = resolve_actor(db, actor)["id"] if actor else None
-    if shift_store.stored_params(db) == params_key(params) and not any(
-            _wanted(line, level, line_id, topic) for line in shift_store.changed_lines(db)):
-        total = shift_store.stored_shift_count(db, level=level, line_id=line_id, topic=topic, since=since)
-        rows = shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
-                                         limit=limit, offset=offset)
-        return rows, total
-    found = find_shifts(db, topic=topic, actor=actor, since=since, level=level, params=params)
-    return found[offset:offset + limit], len(found)
 
 
 def params_key(params: ShiftParams) -> str:
@@ -436,59 +361,5 @@ def params_key(params: ShiftParams) -> str:
     return json.dumps(asdict(params), sort_keys=True)
 
 
-def _shift_order(s: Mapping) -> tuple:
+def shift_order(s: Mapping) -> tuple:
     return s["actor"].lower(), s["level"], s["topic"], s["shift_date"]
-
-
-def _wanted(line: tuple[str, str, str], level: str, line_id: str | None, topic: str | None) -> bool:
-    lvl, lid, top = line
-    return level in ("all", lvl) and line_id in (None, lid) and topic in (None, top)
-
-
-def _detect_lines(db: Database, lines: set[tuple[str, str, str]], params: ShiftParams,
-                  since: str | None = None) -> list[dict]:
-    """Shifts on just these lines, each read whole (one query per actor and level)."""
-    found: list[dict] = []
-    for lvl, lid in sorted({(lvl, lid) for lvl, lid, _ in lines}):
-        rows = [p for p in positions.stance_points(db, level=lvl, line_id=lid)
-                if (lvl, lid, p["topic"]) in lines]
-        found += shifts_on_lines(rows, params, since=since)
-    return with_texts(db, found)
-
-
-def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_id: str | None,
-                        topic: str | None, since: str | None, line_ids: set[str] | None) -> list[dict]:
-    changed = {line for line in shift_store.changed_lines(db) if _wanted(line, level, line_id, topic)
-               and (line_ids is None or line[1] in line_ids)}
-    kept = [s for s in shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
-                                                 line_ids=line_ids)
-            if (s["level"], s["actor_id"], s["topic"]) not in changed]
-    fresh = _detect_lines(db, changed, params, since=since)
-    log.info("%d stored shift(s), %d on %d changed line(s)", len(kept), len(fresh), len(changed))
-    return kept + fresh
-
-
-# Beyond this many changed lines, reading every point once is quicker than a query per line.
-_FULL_READ_LINES = 200
-
-
-def update_stored_shifts(db: Database, params: ShiftParams | Mapping | None = None) -> dict:
-    """Bring the shift store up to date in one transaction: changed lines, or all when the parameters differ."""
-    params = _as_params(params)
-    key = params_key(params)
-    with write_transaction(db):
-        rebuild = shift_store.stored_params(db) != key
-        lines = None if rebuild else shift_store.changed_lines(db)
-        if lines is not None and not lines:
-            return {"lines": 0, "shifts": 0, "rebuilt": False}
-        if lines is None or len({(lvl, lid) for lvl, lid, _ in lines}) > _FULL_READ_LINES:
-            rows = positions.iter_stance_points(db)
-            if lines is not None:
-                rows = (p for p in rows if _line_key(p) in lines)
-            found = with_texts(db, shifts_on_lines(rows, params, presorted=True))
-        else:
-            found = _detect_lines(db, lines, params)
-        stored = shift_store.replace_shifts(db, found, key, lines)
-    count = "all" if lines is None else len(lines)
-    log.info("shift store: %s line(s) detected again, %d shift(s) stored", count, stored)
-    return {"lines": count, "shifts": stored, "rebuilt": rebuild}

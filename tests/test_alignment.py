@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from db.review import correct_tag
 from etl.alignment import alignment_pairs, closest_actors
 from etl.cli import cli
-from etl.shifts import UnknownActor
+from etl.shift_lines import UnknownActor
 from positions_fixture import LineDB
 
 

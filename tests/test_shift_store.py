@@ -6,7 +6,8 @@ import pytest
 
 from db import shift_store
 from db.review import correct_actor, correct_tag, reject_statement
-from etl.shifts import find_shifts, load_params, update_stored_shifts
+from etl.shift_lines import find_shifts, update_stored_shifts
+from etl.shifts import load_params
 from positions_fixture import LineDB
 
 FAR_FUTURE = "9999-12-31"  # an `until` makes find_shifts detect everything afresh
@@ -133,7 +134,7 @@ def test_line_ids_keep_only_those_lines_stored_or_live(lines):
 
 
 def test_shift_pages_follow_the_full_list_stored_or_not(lines):
-    from etl.shifts import shift_page
+    from etl.shift_lines import shift_page
 
     db = lines.db
     lines.actor("oslo", "Øresund Forum", "group")  # a non-ASCII name sorts as find_shifts sorts it

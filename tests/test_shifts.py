@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from db import positions
 from db.review import correct_tag
 from etl.cli import cli
-from etl.shifts import ShiftConfigError, ShiftParams, detect_shifts, find_shifts, load_params
+from etl.shift_lines import find_shifts
+from etl.shifts import ShiftConfigError, ShiftParams, detect_shifts, load_params
 from positions_fixture import SCORES, LineDB
 
 LETTERS = {"S": "support", "O": "oppose", "N": "neutral"}

@@ -82,7 +82,7 @@ def store_shifts(db) -> None:
     Readers stay right without it (they detect the changed lines again), only slower.
     """
     from etl.errors import StanceError
-    from etl.shifts import update_stored_shifts
+    from etl.shift_lines import update_stored_shifts
 
     try:
         update_stored_shifts(db)

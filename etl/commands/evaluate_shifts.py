@@ -11,7 +11,8 @@ from etl.commands.common import db_option, open_for_reading
 from etl.commands.shifts import param_options, params_from
 from etl.errors import StanceError
 from etl.shift_eval import evaluate, load_labels, points_from_statement_labels
-from etl.shifts import find_shifts, shifts_on_lines
+from etl.shift_lines import find_shifts
+from etl.shifts import shifts_on_lines
 
 LABEL_DIR = Path(__file__).resolve().parents[1] / "corpus" / "labels"
 DEFAULT_LABELS = (LABEL_DIR / "shifts.yaml", LABEL_DIR / "shifts-test.yaml")

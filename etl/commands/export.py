@@ -81,7 +81,7 @@ def command(what, db_path, topic, actors, groups, since, until, stances, search,
 
 
 def _shifts(db, f: ViewFilter):
-    from etl.shifts import find_shifts
+    from etl.shift_lines import find_shifts
 
     if len(f.actors) + len(f.groups) > 1:
         raise click.UsageError("shifts export takes at most one --actor or --group")

@@ -9,7 +9,8 @@ import click
 from etl.commands.common import check_date, db_option, open_for_reading
 from etl.errors import StanceError
 from etl.output import FORMATS, render
-from etl.shifts import find_shifts, load_params
+from etl.shift_lines import find_shifts
+from etl.shifts import load_params
 
 COLUMNS = ["actor", "actor_id", "actor_kind", "level", "topic", "from_stance", "to_stance",
            "from_date", "shift_date", "magnitude", "delta", "before_count", "after_count",

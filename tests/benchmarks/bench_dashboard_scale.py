@@ -140,13 +140,13 @@ def _drawn_lines(db, topic: str) -> tuple[str, ...]:
 
 
 def _shift_page(db, offset: int):
-    from etl.shifts import shift_page
+    from etl.shift_lines import shift_page
 
     return shift_page(db, limit=25, offset=offset)
 
 
 def _shifts(db, **kw):
-    from etl.shifts import find_shifts
+    from etl.shift_lines import find_shifts
 
     return find_shifts(db, **kw)
 

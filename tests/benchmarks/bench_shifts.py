@@ -19,7 +19,7 @@ from bench_dashboard_queries import build  # noqa: E402  (same synthetic databas
 from db.connection import open_readonly  # noqa: E402
 from etl.alignment import alignment_pairs  # noqa: E402
 from etl.report import build_digest  # noqa: E402
-from etl.shifts import find_shifts  # noqa: E402
+from etl.shift_lines import find_shifts  # noqa: E402
 
 
 def timed(call) -> tuple[float, int]:

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from db.connection import open_db
-from etl.shifts import update_stored_shifts
+from etl.shift_lines import update_stored_shifts
 
 TOPICS = {
     "nato_membership": ("NATO membership for Ukraine", "Ukraine should join NATO."),

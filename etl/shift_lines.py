@@ -1,0 +1,150 @@
+"""Shifts read from the database: every line's stance points, stored shifts, and their upkeep.
+
+The detector itself is `etl.shifts`. `find_shifts` answers from the shift store (m010) plus a
+fresh detection of the lines changed since the last run, or detects afresh; `shift_page` lists
+one page; `update_stored_shifts` brings the store up to date at the end of a run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from typing import Iterable, Mapping
+
+from sqlite_utils import Database
+
+from db import positions, shift_store
+from db.store import write_transaction
+from etl.errors import StanceError
+from etl.shifts import ShiftParams, as_params, line_key, params_key, shift_order, shifts_on_lines
+
+log = logging.getLogger(__name__)
+
+
+class UnknownActor(StanceError):
+    """No actor, or more than one, matches what the user typed."""
+
+
+def resolve_actor(db: Database, text: str) -> dict:
+    """The one actor (id, name, kind) that `text` names, or UnknownActor."""
+    matches = positions.find_actors(db, text)
+    if not matches:
+        raise UnknownActor(f"no actor matches {text!r}")
+    if len(matches) > 1:
+        names = ", ".join(f"{m['name']} ({m['id']})" for m in matches[:8])
+        raise UnknownActor(f"{text!r} matches several actors: {names}; give the id")
+    return matches[0]
+
+
+def with_texts(db: Database, shifts: list[dict]) -> list[dict]:
+    """Fill each shift's before/after text from its statements (points are read without text)."""
+    missing = [s[f"{side}_statement"] for s in shifts for side in ("before", "after")
+               if s.get(f"{side}_text") is None]
+    texts = positions.statement_texts(db, missing)
+    for shift in shifts:
+        for side in ("before", "after"):
+            if shift.get(f"{side}_text") is None:
+                shift[f"{side}_text"] = texts.get(shift[f"{side}_statement"])
+    return shifts
+
+
+def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = None,
+                since: str | None = None, params: ShiftParams | Mapping | None = None,
+                level: str = "all", until: str | None = None,
+                line_ids: Iterable[str] | None = None) -> list[dict]:
+    """Shifts on every person and group line (or one actor's, or `line_ids`), sorted by actor, topic and date.
+
+    Detection reads every point up to `until`; `since` only filters the shifts reported. With
+    the stored parameters and no `until`, stored shifts answer and only the lines changed since
+    the last run are detected again.
+    """
+    params = as_params(params)
+    line_id = resolve_actor(db, actor)["id"] if actor else None
+    wanted = None if line_ids is None else set(line_ids)
+    if until is None and shift_store.stored_params(db) == params_key(params):
+        found = _stored_and_changed(db, params, level=level, line_id=line_id, topic=topic, since=since,
+                                    line_ids=wanted)
+    else:
+        rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
+        if wanted is not None:
+            rows = [r for r in rows if r["line_id"] in wanted]
+        found = with_texts(db, shifts_on_lines(rows, params, since=since))
+        log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
+    found.sort(key=shift_order)
+    return found
+
+
+def shift_page(db: Database, *, topic: str | None = None, actor: str | None = None, since: str | None = None,
+               level: str = "all", limit: int = 25, offset: int = 0) -> tuple[list[dict], int]:
+    """One page of `find_shifts`' list (default parameters, same order) and the list's length.
+
+    When no line changed since the last run the page comes from the store alone, so a listing of
+    a hundred thousand shifts reads one page of them.
+    """
+    params = as_params(None)
+    line_id = resolve_actor(db, actor)["id"] if actor else None
+    if shift_store.stored_params(db) == params_key(params) and not any(
+            _wanted(line, level, line_id, topic) for line in shift_store.changed_lines(db)):
+        total = shift_store.stored_shift_count(db, level=level, line_id=line_id, topic=topic, since=since)
+        rows = shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
+                                         limit=limit, offset=offset)
+        return rows, total
+    found = find_shifts(db, topic=topic, actor=actor, since=since, level=level, params=params)
+    return found[offset:offset + limit], len(found)
+
+
+def _wanted(line: tuple[str, str, str], level: str, line_id: str | None, topic: str | None) -> bool:
+    lvl, lid, top = line
+    return level in ("all", lvl) and line_id in (None, lid) and topic in (None, top)
+
+
+def _detect_lines(db: Database, lines: set[tuple[str, str, str]], params: ShiftParams,
+                  since: str | None = None) -> list[dict]:
+    """Shifts on just these lines, each read whole (one query per actor and level)."""
+    found: list[dict] = []
+    for lvl, lid in sorted({(lvl, lid) for lvl, lid, _ in lines}):
+        rows = [p for p in positions.stance_points(db, level=lvl, line_id=lid)
+                if (lvl, lid, p["topic"]) in lines]
+        found += shifts_on_lines(rows, params, since=since)
+    return with_texts(db, found)
+
+
+def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_id: str | None,
+                        topic: str | None, since: str | None, line_ids: set[str] | None) -> list[dict]:
+    changed = {line for line in shift_store.changed_lines(db) if _wanted(line, level, line_id, topic)
+               and (line_ids is None or line[1] in line_ids)}
+    kept = [s for s in shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
+                                                 line_ids=line_ids)
+            if (s["level"], s["actor_id"], s["topic"]) not in changed]
+    fresh = _detect_lines(db, changed, params, since=since)
+    log.info("%d stored shift(s), %d on %d changed line(s)", len(kept), len(fresh), len(changed))
+    return kept + fresh
+
+
+# Beyond this many changed lines, reading every point once is quicker than a query per line.
+
+
+# Beyond this many changed lines, reading every point once is quicker than a query per line.
+_FULL_READ_LINES = 200
+
+
+def update_stored_shifts(db: Database, params: ShiftParams | Mapping | None = None) -> dict:
+    """Bring the shift store up to date in one transaction: changed lines, or all when the parameters differ."""
+    params = as_params(params)
+    key = params_key(params)
+    with write_transaction(db):
+        rebuild = shift_store.stored_params(db) != key
+        lines = None if rebuild else shift_store.changed_lines(db)
+        if lines is not None and not lines:
+            return {"lines": 0, "shifts": 0, "rebuilt": False}
+        if lines is None or len({(lvl, lid) for lvl, lid, _ in lines}) > _FULL_READ_LINES:
+            rows = positions.iter_stance_points(db)
+            if lines is not None:
+                rows = (p for p in rows if line_key(p) in lines)
+            found = with_texts(db, shifts_on_lines(rows, params, presorted=True))
+        else:
+            found = _detect_lines(db, lines, params)
+        stored = shift_store.replace_shifts(db, found, key, lines)
+    count = "all" if lines is None else len(lines)
+    log.info("shift store: %s line(s) detected again, %d shift(s) stored", count, stored)
+    return {"lines": count, "shifts": stored, "rebuilt": rebuild}
