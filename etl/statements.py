@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,7 +17,7 @@ from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
-from etl.speakers import Context, Speaker, SpeakerResolver, fold, opening_name, opens_with_title
+from etl.speakers import Context, Speaker, SpeakerResolver, fold, slugify, opening_name, opens_with_title
 from etl.statement_dates import (MONTHS, WEEKDAYS, DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
@@ -44,7 +45,9 @@ def _inside(att: Attribution, outer: Attribution) -> bool:
     return node.i in outer.content
 
 
-_LABEL = re.compile(r"([A-Z][A-Z.'’\-]*(?: [A-Z][A-Z.'’\-]*){0,3}):\s")
+# "RUTTE: ...", or in bold with the name as written: "**Levytska:** ...".
+_LABEL = re.compile(r"([A-Z][A-Z.'’\-]*(?: [A-Z][A-Z.'’\-]*){0,3}):\s"
+                    r"|\*\*([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3}):\*\*\s")
 QUESTION_LABELS = frozenset({"Q", "QUESTION", "REPORTER", "INTERVIEWER", "MODERATOR"})
 MIN_TRANSCRIPT_LABELS = 3
 _YEAR = re.compile(r"\d{4}")
@@ -61,7 +64,7 @@ def _transcript_labels(text: str, sents: list[Sentence]) -> dict[int, str]:
         seen.add(sent.para)
         match = _LABEL.match(text, sent.span.start)
         if match:
-            labels[sent.para] = match.group(1)
+            labels[sent.para] = match.group(1) or match.group(2)
     if len(labels) < MIN_TRANSCRIPT_LABELS:
         return {}
     out: dict[int, str] = {}
@@ -71,6 +74,33 @@ def _transcript_labels(text: str, sents: list[Sentence]) -> dict[int, str]:
         if current is not None:
             out[para] = current
     return out
+
+
+def _conversation_day(document: Document, sents: list[Sentence], first_label: int) -> DateCue | None:
+    """The date the introduction before a transcript's first label gives the conversation."""
+    intro = [s for s in sents if s.para < first_label]
+    if not intro or document.published is None:
+        return None
+    for cue in find_cues(document.text, document.published, intro[0].span.start, intro[-1].span.end):
+        if cue.day is not None and cue.day <= document.published:
+            return cue
+    return None
+
+
+def _introduced_person(text: str, surname: str) -> Speaker | None:
+    """A new person whose one-word label is the surname of a full name opening a sentence of the
+    text ("Oksana Levytska runs the programme" for "Levytska:"), else None."""
+    if " " in surname or not surname[:1].isupper():
+        return None
+    pattern = r"(?:^|(?<=[\n.!?] ))([A-Z][\w'’\-]+) " + re.escape(surname) + r"\b"
+    for match in re.finditer(pattern, text, re.IGNORECASE if surname.isupper() else 0):
+        first = match.group(1)
+        if first.lower() in STOP_WORDS or not first.istitle():
+            continue
+        name = f"{first} {match.group(0).split()[-1]}"
+        actor = Actor(id=f"person:{slugify(name)}", name=name, kind="person", known=False)
+        return Speaker(actor, None, surname, "unknown")
+    return None
 
 
 def _appositive_name(subject):
@@ -245,6 +275,7 @@ class _DocState:
     default_cue: str | None = None  # why the default date is what it is, when not the publication date
     section: tuple[date, str, int] | None = None  # day, cue, sentence of a live-blog date heading
     subject_at: dict[int, Speaker] = field(default_factory=dict)  # sentence -> subject of a non-statement
+    conversation: DateCue | None = None  # the day a transcript's introduction gives its conversation
 
     def dated(self, actor_id: str, sent: Sentence, cue: DateCue, index: int, spoke: bool = False) -> None:
         """Remember that the actor did something on the cue's day, in this paragraph's scene."""
@@ -306,12 +337,16 @@ class StatementExtractor:
         the answer reports someone else's position ("Spain thinks it can ..."), which stays theirs.
         What the speaker's own organisation holds ("NATO is convinced") is the speaker's.
         False when the label names nobody known ("UPDATE:"): the sentence is read as any other."""
-        if label in QUESTION_LABELS:
+        if label.upper() in QUESTION_LABELS:
             return True
-        speaker = self._label_speaker(label, document.published, state)
+        speaker = self._label_speaker(label, document, state)
         if speaker is None:
             return False
-        if sent.doc.has_annotation("DEP") and self._attribute(document, index, sent, state):
+        if document.text[sent.span.start:sent.span.end].strip("*_: ") == label:
+            return True  # the label alone, cut off as a run-in heading
+        # "I don't think ..." names no one the rules can resolve: the labelled speaker says it.
+        if sent.doc.has_annotation("DEP") and self._attribute(document, index, sent, state) \
+                and state.found.get(index):
             for found in state.found.get(index, []):
                 if found.statement is not None and found.speaker.actor.id == speaker.group_id:
                     found.statement = replace(
@@ -320,14 +355,17 @@ class StatementExtractor:
                     found.speaker = speaker
             return True
         att = Attribution(sent.doc[0], None, f"{label}:", "colon", frozenset(range(len(sent.doc))))
-        found = self._found(document, index, sent, sent.span, att, speaker, None, "direct", "transcript", state)
+        found = self._found(document, index, sent, sent.span, att, speaker, state.conversation, "direct",
+                            "transcript", state)
         state.found.setdefault(index, []).append(found)
         state.ctx.note(speaker)
         return True
 
-    def _label_speaker(self, label: str, day, state: _DocState) -> Speaker | None:
+    def _label_speaker(self, label: str, document: Document, state: _DocState) -> Speaker | None:
         """The person a transcript label names: a surname ("RUTTE", "MR RUTTE") of someone the
-        article names, else the one codebook person of that surname holding a role that day."""
+        article names, else the one codebook person of that surname holding a role that day, else
+        a new person the article introduces by full name ("Oksana Levytska runs ...")."""
+        day = document.published
         key = fold(label.split()[-1])
         actor_id = state.ctx.surnames.get(key)
         if actor_id is not None and self.codebook.actor(actor_id) is not None:
@@ -337,7 +375,9 @@ class StatementExtractor:
             return replace(previous, mention=label, how="surname") if previous else None
         holders = [a for a in self.resolver.surnames.get(key, [])
                    if (entry := self.codebook.actor(a)) is not None and entry.group_on(day) is not None]
-        return self.resolver.known(holders[0], day, label, "surname") if len(holders) == 1 else None
+        if len(holders) == 1:
+            return self.resolver.known(holders[0], day, label, "surname")
+        return _introduced_person(document.text, label) if len(holders) == 0 else None
 
     def _relayed_member(self, att: Attribution, group: Speaker, candidates: list[Attribution], day,
                         state: _DocState, mentions) -> Speaker | None:
@@ -390,6 +430,9 @@ class StatementExtractor:
                 state.default_cue = f"undated; latest full date in text: {anchor.text}"
         pending: list[int] = []
         transcript = _transcript_labels(document.text, prepared.sentences)
+        if transcript:
+            # "We spoke to her on Thursday, 6 March": the conversation's day dates its answers.
+            state.conversation = _conversation_day(document, prepared.sentences, min(transcript))
         for index, sent in enumerate(prepared.sentences):
             if sent.doc is None:
                 continue

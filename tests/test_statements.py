@@ -505,6 +505,25 @@ def test_transcript_labels_own_their_answers_and_questions_are_nobodys(extractor
     assert {a for a, _, _ in got} == {"Mark Rutte", "Vladimir Putin"}
 
 
+def test_bold_labels_of_a_person_the_introduction_names(extractor):
+    # A magazine Q&A: labels in bold as the names are written, the interviewee not in the codebook,
+    # the conversation dated in the introduction.
+    text = ("Marta Lind directs a defence programme in Riga. We spoke to her on Tuesday, 4 March.\n\n"
+            "**The Review:** What does a guarantee look like?\n\n"
+            "**Lind:** Soldiers. A European force in Ukraine is the only guarantee Moscow respects.\n\n"
+            "**The Review:** And the Americans?\n\n"
+            "**Lind:** I don't think American troops need to be in Ukraine at all.")
+    statements, actors = run(extractor, text)
+    got = [(s.actor_name, s.quote_type, s.text, s.date) for s in statements]
+    assert ("Marta Lind", "direct", "A European force in Ukraine is the only guarantee Moscow respects.",
+            date(2025, 3, 4)) in got
+    assert ("Marta Lind", "direct", "I don't think American troops need to be in Ukraine at all.",
+            date(2025, 3, 4)) in got
+    assert not any("?" in t or "**" in t for _, _, t, _ in got)  # questions and bare labels are nobody's
+    assert {a for a, _, _, _ in got} == {"Marta Lind"}
+    assert [a.id for a in actors] == ["person:marta-lind"]
+
+
 def test_two_labels_do_not_make_a_transcript(extractor):
     text = "NOTE: This story was updated.\n\nUPDATE: Mark Rutte said allies would spend more."
     assert [s.actor_name for s in run(extractor, text)[0]] == ["Mark Rutte"]
