@@ -590,6 +590,11 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- "rule out" with its object in between ---
+    ("Sweden did not rule anything out when it came to a future peacekeeping force in Ukraine, the minister said.",
+     None, {(TROOPS, "support")}),
+    ("France rules nothing out on sending troops to Ukraine, he said.", None, {(TROOPS, "support")}),
+    ("Asked about troops for Ukraine, he said Britain would rule it out.", None, {(TROOPS, "oppose")}),
     # --- denying a past promise corrects the record; it takes no side ---
     ("She said that allies had never promised that Ukraine's membership would be part of a peace deal.", None,
      {(NATO, "neutral")}),
