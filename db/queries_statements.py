@@ -38,16 +38,25 @@ def _walk_newest(db: Database, f: ViewFilter, wanted: int) -> bool:
         docs = next(db.query("SELECT MAX(rowid) AS n FROM documents"))["n"] or 0
         n = next(db.query("SELECT COUNT(*) AS n FROM documents WHERE source = ?", [f.source]))["n"]
         shares.append(n / max(docs, 1))
+    if f.search and f.search.strip():
+        from db.queries import fts_query
+
+        n = next(db.query("SELECT COUNT(*) AS n FROM statements_fts WHERE statements_fts MATCH ?",
+                          [fts_query(f.search)]))["n"]
+        shares.append(n / max(total, 1))
     return bool(shares) and min(shares) > 0 and wanted / min(shares) <= _WALK_MAX_ROWS
 
 
 def _page_where(db: Database, f: ViewFilter, wanted: int) -> tuple[str, list]:
-    """The page's WHERE: driven by the filter's indexes, or (busy actor or source) by the date order."""
-    if not (f.actors or f.source) or not _walk_newest(db, f, wanted):
+    """The WHERE for reading `wanted` rows: driven by the filter's indexes, or (a busy actor, source
+    or search) by the date order."""
+    if not (f.actors or f.source or f.search) or not _walk_newest(db, f, wanted):
         return _statement_where(f)
     # "+" keeps these conditions from driving the plan, so SQLite reads the newest index in order.
     where, params = statement_conditions(f.with_(source=None), hints=False)
-    where = [w.replace("e.actor_id IN", "+e.actor_id IN", 1) for w in where]
+    where = [w.replace("e.actor_id IN", "+e.actor_id IN", 1).replace("e.statement_id IN (SELECT s2.id FROM statements_fts",
+                                                                      "+e.statement_id IN (SELECT s2.id FROM statements_fts", 1)
+             for w in where]
     if f.source:
         where.append("+d.source = ?")
         params.append(f.source)
@@ -90,10 +99,10 @@ def statement_count(db: Database, f: ViewFilter, *, cap: int | None = None) -> i
         where, params = _statement_where(f, as_set=True)
         return next(db.query(f"SELECT COUNT(*) AS n FROM effective_statements e {where}", params))["n"]
     # Probed per statement (EXISTS), so the count can stop at cap + 1 instead of first gathering
-    # every statement of a topic.
-    where, params = _statement_where(f)
-    return next(db.query(f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM effective_statements e {where} LIMIT ?)",
-                         [*params, int(cap) + 1]))["n"]
+    # every statement of a topic or a busy actor.
+    where, params = _page_where(db, f, int(cap) + 1)
+    return next(db.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM effective_statements e"
+                         f" JOIN documents d ON d.id = e.doc_id {where} LIMIT ?)", [*params, int(cap) + 1]))["n"]
 
 
 def iter_statement_rows(db: Database, f: ViewFilter) -> Iterator[dict]:
@@ -200,8 +209,10 @@ def _queue_candidates(db: Database, threshold: float, n: int) -> set[str]:
         f"SELECT s.id, s.confidence FROM statements s WHERE s.needs_review = 0 AND s.confidence < ?"
         f" AND {_UNREVIEWED} ORDER BY s.confidence", [threshold]), n)
     ids |= _first_by_confidence(db.query(
+        # "+s.needs_review": walk the tag confidence index in order (and stop early), never drive
+        # from the common unflagged statements.
         f"SELECT t.statement_id AS id, t.confidence FROM tags t JOIN statements s ON s.id = t.statement_id"
-        f" WHERE t.confidence < ? AND s.needs_review = 0 AND {_UNREVIEWED} ORDER BY t.confidence", [threshold]), n)
+        f" WHERE t.confidence < ? AND +s.needs_review = 0 AND {_UNREVIEWED} ORDER BY t.confidence", [threshold]), n)
     return ids
 
 

@@ -103,7 +103,8 @@ def test_pages_read_newest_first_or_by_index_give_the_same_rows(synthetic, monke
     source = next(synthetic.query("SELECT source FROM documents GROUP BY source ORDER BY COUNT(*) DESC"))["source"]
     filters = [ViewFilter(actors=(busiest["actor_id"],)), ViewFilter(source=source),
                ViewFilter(actors=(busiest["actor_id"],), source=source, topic="nato_membership"),
-               ViewFilter(source=source, stances=("oppose",), since="2020-01-01")]
+               ViewFilter(source=source, stances=("oppose",), since="2020-01-01"),
+               ViewFilter(search="ceasefire"), ViewFilter(search="ceasefire", actors=(busiest["actor_id"],))]
     for f in filters:
         pages = {}
         for mode, rows in (("index", 0), ("walk", 10 ** 12)):
@@ -112,3 +113,9 @@ def test_pages_read_newest_first_or_by_index_give_the_same_rows(synthetic, monke
                                                                                             offset=off)]
                            for off in (0, 20, 200)]
         assert pages["index"] == pages["walk"] and pages["index"][0], f
+        counts = {}
+        for mode, rows in (("index", 0), ("walk", 10 ** 12)):
+            monkeypatch.setattr(queries_statements, "_WALK_MAX_ROWS", rows)
+            counts[mode] = [queries_statements.statement_count(synthetic, f, cap=cap) for cap in (5, 50, 10 ** 6)]
+        assert counts["index"] == counts["walk"] == [min(c, queries_statements.statement_count(synthetic, f))
+                                                      for c in (6, 51, 10 ** 6 + 1)], f

@@ -102,7 +102,7 @@ def test_other_parameters_detect_live_and_a_parameter_change_rebuilds(lines, tmp
     assert key(find_shifts(db)) == key(live(db))  # default parameters no longer match: live again
 
 
-def test_ingest_stores_the_shifts_of_its_run(tmp_path):
+def test_ingest_stores_the_shifts_of_its_run_and_statistics(tmp_path):
     from click.testing import CliRunner
 
     from db.connection import open_readonly
@@ -119,6 +119,8 @@ def test_ingest_stores_the_shifts_of_its_run(tmp_path):
     assert shift_store.stored_params(db) is not None
     assert shift_store.changed_lines(db) == set()
     assert next(db.query("SELECT COUNT(*) AS n FROM stance_points_cache"))["n"] >= 1
+    # the run also left the planner its statistics
+    assert next(db.query("SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'statements'"))["n"] >= 1
 
 
 def test_line_ids_keep_only_those_lines_stored_or_live(lines):

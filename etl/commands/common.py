@@ -76,11 +76,12 @@ def run_exit(report) -> None:
         raise SystemExit(1)
 
 
-def store_shifts(db) -> None:
-    """After a run, bring the stored shifts up to date; a failure is reported, never fatal.
+def after_run(db) -> None:
+    """After a run: bring the stored shifts up to date and refresh the planner's statistics.
 
-    Readers stay right without it (they detect the changed lines again), only slower.
+    A failure of either is reported, never fatal: readers stay right without them, only slower.
     """
+    from db.connection import refresh_statistics
     from etl.errors import StanceError
     from etl.shift_lines import update_stored_shifts
 
@@ -88,6 +89,10 @@ def store_shifts(db) -> None:
         update_stored_shifts(db)
     except (StanceError, sqlite3.Error) as exc:
         click.echo(f"warning: stored shifts not updated ({exc}); readers will detect them afresh", err=True)
+    try:
+        refresh_statistics(db)
+    except sqlite3.Error as exc:
+        click.echo(f"warning: query statistics not refreshed ({exc})", err=True)
 
 
 def check_date(ctx, param, value: str | None) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from etl.commands.common import db_option, open_writable, run_exit, store_shifts
+from etl.commands.common import after_run, db_option, open_writable, run_exit
 from etl.commands.workers import load_extractor, workers_option
 from etl.pipeline import ingest_paths
 
@@ -34,5 +34,5 @@ def command(paths, db_path, date_override, source_name, codebook, timeout, worke
             source_override=source_name, engine=extractor, timeout=timeout, args=" ".join(paths))
     finally:
         extractor.close()
-    store_shifts(db)
+    after_run(db)
     run_exit(report)

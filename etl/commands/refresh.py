@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from etl.cli import EXIT_LOCKED
-from etl.commands.common import db_option, open_writable, resolve_db_path, run_exit, store_shifts
+from etl.commands.common import after_run, db_option, open_writable, resolve_db_path, run_exit
 from etl.commands.workers import load_extractor, workers_option
 from etl.errors import RefreshLocked
 from etl.locking import LockFileError, refresh_lock
@@ -37,7 +37,7 @@ def command(config_path, db_path, workers):
                                       args=str(config.path))
             finally:
                 extractor.close()
-            store_shifts(db)
+            after_run(db)
     except RefreshLocked as exc:
         click.echo(f"stance refresh: {exc}", err=True)
         raise SystemExit(EXIT_LOCKED)

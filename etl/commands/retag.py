@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from etl.cli import EXIT_LOCKED
-from etl.commands.common import db_option, load_engine, open_writable, resolve_db_path, run_exit, store_shifts
+from etl.commands.common import after_run, db_option, load_engine, open_writable, resolve_db_path, run_exit
 from etl.errors import RefreshLocked
 from etl.locking import LockFileError, refresh_lock
 from etl.pipeline import retag
@@ -25,7 +25,7 @@ def command(db_path, codebook, force):
         with refresh_lock(path):
             db = open_writable(path)
             report = retag(db, engine=load_engine(codebook), force=force)
-            store_shifts(db)
+            after_run(db)
     except RefreshLocked as exc:
         click.echo(f"stance retag: {exc}", err=True)
         raise SystemExit(EXIT_LOCKED)

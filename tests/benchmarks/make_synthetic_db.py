@@ -19,7 +19,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from db.connection import open_db
+from db.connection import open_db, refresh_statistics
 from etl.shift_lines import update_stored_shifts
 
 TOPICS = {
@@ -216,7 +216,6 @@ def build(path: Path, n: int, seed: int) -> dict:
         done += size
     counts.update(add_reviews(conn, rng, statement_ids, tag_ids, [a["id"] for a in actors]))
     conn.execute("COMMIT")
-    conn.execute("ANALYZE")
     db.close()
     return counts
 
@@ -261,10 +260,12 @@ def main() -> None:
     start = time.perf_counter()
     counts = build(args.out, args.statements, args.seed)
     took = time.perf_counter() - start
-    # As `stance ingest` ends: store every line's shifts (the dashboard reads them from the store).
+    # As `stance ingest` ends: store every line's shifts (the dashboard reads them from the store)
+    # and sample the planner's statistics.
     start = time.perf_counter()
     db = open_db(args.out)
     stored = update_stored_shifts(db)
+    refresh_statistics(db)
     db.close()
     size = args.out.stat().st_size / 1e6
     print(", ".join(f"{v} {k}" for k, v in counts.items()) + f"; {size:.0f} MB; built in {took:.1f}s;"
