@@ -32,8 +32,8 @@ def period_expr(granularity: str, alias: str = "e") -> str:
     raise ValueError(f"unknown granularity {granularity!r} (week or month)")
 
 
-def _points_sql(f: ViewFilter) -> tuple[str, list]:
-    where, params = tag_conditions(f)
+def _points_sql(f: ViewFilter, *, hints: bool = True) -> tuple[str, list]:
+    where, params = tag_conditions(f, hints=hints)
     where.append("e.date IS NOT NULL")
     series = series_expr(f.level)
     sql = (
@@ -56,7 +56,9 @@ def stance_points(db: Database, f: ViewFilter, *, limit: int = 5000) -> list[dic
     """One row per stance point (statement x topic) in date order; the newest `limit` if more."""
     where, params = tag_conditions(f, hints=False)
     where.append("e.date IS NOT NULL")
-    sql, sql_params = _points_sql(f)
+    # The rows are already picked by tag id: the actor hints would only gather the actor's
+    # every statement again.
+    sql, sql_params = _points_sql(f, hints=False)
     # The newest `limit` tag ids are picked from narrow rows first; names, excerpts and sources
     # are then looked up for those rows only, not for every point of a busy actor or topic.
     return list(db.query(f"""
