@@ -493,7 +493,21 @@ def compose_subjects(doc: Doc, readings: list[Reading], framings: frozenset[str]
                     subj.sign = 1 if subj.sign * subj.cue.polarity >= 0 else -1  # as if it named the proposal
                 subj.sign *= pred.cue.polarity * (-1 if below % 2 else 1)
                 subj.outer.append(pred.cue)
-            return
+            if not subj.outer and _described_stance(doc, subj, k):
+                # "public backing for membership also mattered": others' support, talked about
+                subj.sign, subj.rule_name, subj.absorbed = 0, "described-stance", True
+            break  # the nearest subject position only
+
+
+# Nouns naming a stance someone holds: as a subject with no verdict on it, they are described.
+STANCE_NOUNS = frozenset({"support", "backing", "opposition", "resistance", "objection", "objections"})
+
+
+def _described_stance(doc: Doc, reading: Reading, k: int) -> bool:
+    """True when the cue is a stance noun that is its clause's subject ("support for membership
+    was growing"), with nothing in the clause judging it."""
+    root = doc[reading.cue.start:reading.cue.end].root
+    return k == 1 and root.lower_ in STANCE_NOUNS and root.dep_ in SUBJECT_DEPS and not reading.negated
 
 
 def _subject(path: list[Token]) -> Token | None:

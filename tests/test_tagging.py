@@ -590,6 +590,11 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- support as a subject talked about, with no verdict on it, is described, not held ---
+    ("She said Ukraine should not be brought into the alliance, and that public support for its membership "
+     "also mattered.", None, {(NATO, "oppose")}),
+    ("Public support for Ukraine's NATO membership is growing in Germany, he said.", None, {(NATO, "neutral")}),
+    ("Support for Ukraine's NATO membership is essential, he said.", None, {(NATO, "support")}),
     # --- "rule out" with its object in between ---
     ("Sweden did not rule anything out when it came to a future peacekeeping force in Ukraine, the minister said.",
      None, {(TROOPS, "support")}),
