@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 import streamlit as st
 from sqlite_utils import Database
 
-from db import export, queries, queries_stance, queries_statements, review
+from db import export, positions, queries, queries_stance, queries_statements, review
 from db.connection import DatabaseError, default_db_path, is_current, open_db, open_readonly
 from db.queries_filter import ViewFilter
 
@@ -133,6 +133,13 @@ def statements_page(path: str, stamp: tuple, f: ViewFilter, limit: int, offset: 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def statement_texts(path: str, stamp: tuple, statement_ids: tuple[str, ...]) -> dict[str, str]:
+    """The sentences of these statements, by id (the quotes beside a shift)."""
+    with reader(path) as db:
+        return positions.statement_texts(db, statement_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def statement_detail(path: str, stamp: tuple, statement_id: str) -> dict | None:
     """One statement with its article, tags and history."""
     with reader(path) as db:
@@ -193,15 +200,16 @@ def _optional(name: str):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def shifts(path: str, stamp: tuple, topic: str | None = None, actor_id: str | None = None,
-           since: str | None = None, level: str = "all", line_ids: tuple[str, ...] | None = None) -> list[dict]:
+           since: str | None = None, level: str = "all", line_ids: tuple[str, ...] | None = None,
+           texts: bool = True) -> list[dict]:
     """Detected shifts from `etl.shift_lines.find_shifts` ('person', 'group' or 'all' lines; only `line_ids`
-    when given), or [] without it."""
+    when given; without the before/after sentences unless `texts`), or [] without it."""
     module = _optional("etl.shift_lines")
     if module is None:
         return []
     with reader(path) as db:
         return list(module.find_shifts(db, topic=topic, actor=actor_id, since=since, level=level,
-                                       line_ids=line_ids))
+                                       line_ids=line_ids, texts=texts))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -242,10 +250,11 @@ def shift_page(path: str, stamp: tuple, topic: str | None, actor_id: str | None,
 
 def shifts_shown(path: str, stamp: tuple, topic: str | None = None, actor_id: str | None = None,
                  since: str | None = None, level: str = "all",
-                 line_ids: tuple[str, ...] | None = None) -> tuple[list[dict], str | None]:
-    """Shifts for a chart (of the lines it draws), and a problem message instead of a crash when the detector fails."""
+                 line_ids: tuple[str, ...] | None = None, texts: bool = False) -> tuple[list[dict], str | None]:
+    """Shifts for a chart (of the lines it draws; `texts` adds the before/after sentences), and a
+    problem message instead of a crash when the detector fails."""
     try:
-        return shifts(path, stamp, topic, actor_id, since, level, line_ids), None
+        return shifts(path, stamp, topic, actor_id, since, level, line_ids, texts), None
     except Exception as exc:  # another module's failure must not take the page down; it is shown
         log.exception("shift detection failed")
         return [], f"Shift detection failed: {exc}"

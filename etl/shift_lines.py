@@ -51,12 +51,13 @@ def with_texts(db: Database, shifts: list[dict]) -> list[dict]:
 def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = None,
                 since: str | None = None, params: ShiftParams | Mapping | None = None,
                 level: str = "all", until: str | None = None,
-                line_ids: Iterable[str] | None = None) -> list[dict]:
+                line_ids: Iterable[str] | None = None, texts: bool = True) -> list[dict]:
     """Shifts on every person and group line (or one actor's, or `line_ids`), sorted by actor, topic and date.
 
     Detection reads every point up to `until`; `since` only filters the shifts reported. With
     the stored parameters and no `until`, stored shifts answer and only the lines changed since
-    the last run are detected again.
+    the last run are detected again. `texts=False` leaves out the before/after sentences (chart
+    markers need none, and a large archive has tens of thousands of shifts).
     """
     params = as_params(params)
     line_id = resolve_actor(db, actor)["id"] if actor else None
@@ -68,10 +69,10 @@ def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = N
         rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
         if wanted is not None:
             rows = [r for r in rows if r["line_id"] in wanted]
-        found = with_texts(db, shifts_on_lines(rows, params, since=since))
+        found = shifts_on_lines(rows, params, since=since)
         log.info("%d shift(s) on %d stance point(s) with %s", len(found), len(rows), asdict(params))
     found.sort(key=shift_order)
-    return found
+    return with_texts(db, found) if texts else found
 
 
 def shift_page(db: Database, *, topic: str | None = None, actor: str | None = None, since: str | None = None,
@@ -88,9 +89,9 @@ def shift_page(db: Database, *, topic: str | None = None, actor: str | None = No
         total = shift_store.stored_shift_count(db, level=level, line_id=line_id, topic=topic, since=since)
         rows = shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
                                          limit=limit, offset=offset)
-        return rows, total
-    found = find_shifts(db, topic=topic, actor=actor, since=since, level=level, params=params)
-    return found[offset:offset + limit], len(found)
+        return with_texts(db, rows), total
+    found = find_shifts(db, topic=topic, actor=actor, since=since, level=level, params=params, texts=False)
+    return with_texts(db, found[offset:offset + limit]), len(found)
 
 
 def _wanted(line: tuple[str, str, str], level: str, line_id: str | None, topic: str | None) -> bool:
@@ -106,7 +107,7 @@ def _detect_lines(db: Database, lines: set[tuple[str, str, str]], params: ShiftP
         rows = [p for p in positions.stance_points(db, level=lvl, line_id=lid)
                 if (lvl, lid, p["topic"]) in lines]
         found += shifts_on_lines(rows, params, since=since)
-    return with_texts(db, found)
+    return found
 
 
 def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_id: str | None,
@@ -141,7 +142,7 @@ def update_stored_shifts(db: Database, params: ShiftParams | Mapping | None = No
             rows = positions.iter_stance_points(db)
             if lines is not None:
                 rows = (p for p in rows if line_key(p) in lines)
-            found = with_texts(db, shifts_on_lines(rows, params, presorted=True))
+            found = shifts_on_lines(rows, params, presorted=True)
         else:
             found = _detect_lines(db, lines, params)
         stored = shift_store.replace_shifts(db, found, key, lines)

@@ -317,3 +317,23 @@ def test_long_lists_say_more_than_the_cap(sample, monkeypatch):
     assert "more than 2 statement(s)" in text and "narrow the filter" in text
     at.text_input(key="st_search").set_value("ground troops").run()
     assert any("**1 statement(s)** match" in m.value for m in at.markdown)
+
+
+def test_actor_page_quotes_the_newest_shifts_only(tmp_path, monkeypatch):
+    from datetime import date, timedelta
+
+    from positions_fixture import LineDB
+
+    f = LineDB(tmp_path / "busy.db")
+    f.actor("m", "Busy Minister", "person")
+    day = date(2020, 1, 1)
+    for n in range(52):  # stance flips every two statements: a shift each time
+        stance = "support" if (n // 2) % 2 == 0 else "oppose"
+        f.say("m", day.isoformat(), "nato_membership", stance, text=f"Busy Minister statement {n}")
+        day += timedelta(days=20)
+    monkeypatch.setenv("STANCE_DB", str(f.path))
+    at = open_page("actor", {"actor": "m"})
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "The newest 20 of 25 shifts" in text
+    assert sum("Before (" in m.value for m in at.markdown) == 20
+    assert "Busy Minister statement 50" in text  # the first statement after the newest shift

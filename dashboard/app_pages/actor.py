@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard.widgets import download, md_escape, source_or_stop
 
+SHIFTS_SHOWN = 20  # with quotes; a busy actor can have hundreds of shifts
+
 src = source_or_stop()
 st.title("Actor profile")
 lk = data.lookups(src.path, src.stamp)
@@ -81,11 +83,17 @@ st.subheader("Shifts")
 if not data.shifts_available():
     st.caption("Shift detection not available yet.")
 elif actor_shifts:
-    for s in actor_shifts:
+    newest = sorted(actor_shifts, key=lambda s: s["shift_date"], reverse=True)[:SHIFTS_SHOWN]
+    if len(actor_shifts) > SHIFTS_SHOWN:
+        st.caption(f"The newest {SHIFTS_SHOWN} of {len(actor_shifts)} shifts; the Shifts page lists them all.")
+    texts = data.statement_texts(src.path, src.stamp,
+                                 tuple(s[k] for s in newest for k in ("before_statement", "after_statement")))
+    for s in newest:
         st.markdown(f"**{md_escape(s.get('topic'))}**: {md_escape(s.get('from_stance'))} →"
                     f" {md_escape(s.get('to_stance'))} on {md_escape(s.get('shift_date'))}")
         cols = st.columns(2)
-        cols[0].markdown(f"Before ({md_escape(s.get('from_date'))})  \n> {md_escape(s.get('before_text'))}")
-        cols[1].markdown(f"After ({md_escape(s.get('shift_date'))})  \n> {md_escape(s.get('after_text'))}")
+        before, after = texts.get(s.get("before_statement")), texts.get(s.get("after_statement"))
+        cols[0].markdown(f"Before ({md_escape(s.get('from_date'))})  \n> {md_escape(before)}")
+        cols[1].markdown(f"After ({md_escape(s.get('shift_date'))})  \n> {md_escape(after)}")
 else:
     st.caption("No shift detected for this actor.")
