@@ -396,6 +396,15 @@ def _predicate_cue(verb: Token, governing: dict[int, Cue]) -> Cue | None:
     return None
 
 
+def _predicts(path: list[Token]) -> bool:
+    """A main-clause "would" that foretells rather than supposes: "Ukraine would be in NATO", not
+    "troops would go if ..." or "would have been"."""
+    top = path[-1]
+    return top.dep_ in ("ROOT", "ccomp", "parataxis") and not any(
+        c.dep_ in ("advcl", "aux") and (c.lower_ == "have" or any(m.lower_ in ("if", "unless") for m in c.children))
+        for t in path for c in t.children)
+
+
 def rhetorical(doc: Doc, reading: Reading) -> bool:
     """True when the cue's clause is a 'why should/would...?' question: it argues the opposite."""
     if not reading.path:
@@ -538,6 +547,6 @@ def read_topic_cue(doc: Doc, cue: Cue, lo: int, hi: int,
     if any(c.dep_ == "neg" for t in path for c in t.children) and any(
             _placed_at_front(t) for t in path):
         return 1, modality, False, "front-limited-topic"  # the force's role is being planned
-    if modality in STRONG_MODALS:
+    if modality in STRONG_MODALS or modality == "would" and _predicts(path):
         return 1, modality, False, "modal-topic"
     return 0, modality, False, "topic-only"
