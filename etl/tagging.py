@@ -265,8 +265,11 @@ class Tagger:
             rule = ("nearest-of-mixed" if mixed else deciding.rule) + suffix
             return _Decision(stance, score, _conf(confidence, borrowed), deciding.evidence,
                              rule, deciding.negated, deciding.modality)
-        if leaves:
-            first = leaves[0]
+        # A timing hedge ("should eventually be in NATO", "one day") says when, not whether: with
+        # nothing else to go by, the topic phrase and its modal decide.
+        deciding = [r for r in leaves if not _hedge(doc, r)]
+        if deciding:
+            first = deciding[0]
             return _Decision("neutral", 0.0, _conf(0.5, borrowed), first.evidence,
                              first.rule + suffix, first.negated, first.modality)
         for cue in topic_cues if origin == "own" else ():
@@ -274,8 +277,17 @@ class Tagger:
             if sign:
                 return _Decision(_stance(sign * 0.6), sign * (0.6 if negated else 0.5),
                                  _conf(0.5, borrowed), cue.text, rule + suffix, negated, modality)
+        if leaves:
+            return _Decision("neutral", 0.0, _conf(0.5, borrowed), leaves[0].evidence,
+                             leaves[0].rule + suffix, leaves[0].negated, leaves[0].modality)
         return _Decision("neutral", 0.0, _conf(0.35, borrowed), "", "topic-only" + suffix,
                          False, None)
+
+
+def _hedge(doc: Doc, reading: Reading) -> bool:
+    """A neutral cue that only times the clause: an adverbial like "eventually" or "one day"."""
+    root = doc[reading.cue.start:reading.cue.end].root
+    return reading.cue.polarity == 0 and not reading.outer and root.dep_ in ("advmod", "npadvmod")
 
 
 def _modal_negation(doc: Doc, reading: Reading) -> bool:

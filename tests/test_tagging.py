@@ -590,6 +590,9 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- a timing hedge says when, not whether ---
+    ("My own view is that Ukraine should eventually be in NATO, she said.", None, {(NATO, "support")}),
+    ("Ukraine might eventually be in NATO, he said.", None, {(NATO, "neutral")}),
     # --- a main-clause "would" foretells: the topic phrase itself supports ---
     ("Ukraine, she said, would be in NATO within ten years.", None, {(NATO, "support")}),
     ("He said a Membership Action Plan for Ukraine would be a real signal to Moscow.", None, {(NATO, "support")}),
