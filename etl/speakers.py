@@ -397,7 +397,8 @@ class SpeakerResolver:
             return None
         key = fold(head.text)
         given = {fold(t.text) for t in core if t.i < head.i and t.pos_ == "PROPN" and t.dep_ == "compound"
-                 and t.text[:1].isupper() and t.lower_ not in TITLE_WORDS}
+                 and t.text[:1].isupper() and t.lower_ not in TITLE_WORDS
+                 and t.lower_.rstrip(".") not in HONORIFICS}  # "Mr Sowa" gives no first name
         if given:
             # "Jarosław Kaczyński" is not Lech Kaczyński: a first name that differs rules them out.
             return self._by_full_name(key, given, day)

@@ -201,3 +201,9 @@ def test_a_role_opening_a_sentence_without_speech_is_the_next_pronoun_antecedent
 ])
 def test_a_sentence_opening_on_a_role_is_worth_a_parse(text, expected):
     assert opens_with_title(load_nlp().make_doc(text)) is expected
+
+
+def test_a_courtesy_title_before_a_surname_is_no_first_name(extractor):
+    text = ("Tomasz Lis, of a Gdansk think tank, spoke next. \u201cLook at the map,\u201d Mr Lis said.")
+    statements, actors = speakers(extractor, text, date(2025, 3, 1))
+    assert [s.actor_id for s in statements] == ["person:tomasz-lis"]
