@@ -523,7 +523,7 @@ class StatementExtractor:
             if any(_inside(att, t) for t in taken):
                 continue  # speech reported inside another speaker's words belongs to that speaker
             cue = self._date_cue(document, sent, att)
-            day = cue.day if cue and cue.day else document.published
+            day = cue.day if cue and cue.day else self._scene_day(document, sent, state)
             speaker = None
             named = _appositive_name(att.subject)
             if named is not None:  # "the coach, Ana Ruiz, said": the name, not the title, speaks
@@ -566,6 +566,15 @@ class StatementExtractor:
             # day, and a person X is what a following "he" or "she" is about.
             self._note_subject(document, index, sent, state, people_only=True)
         return attributed or anonymous
+
+    @staticmethod
+    def _scene_day(document: Document, sent: Sentence, state: _DocState) -> date | None:
+        """The day a sentence with no date of its own is set on: its paragraph's dated scene
+        ("On 19 February 2019, X signed ... The then president said"), else publication.
+        Roles ("the president") are resolved on it."""
+        if state.scene is not None and state.scene[0] == sent.para:
+            return state.scene[1]
+        return document.published
 
     def _co_speakers(self, document: Document, index: int, sent: Sentence, att: Attribution,
                      found: _Found, cue: DateCue | None, state: _DocState, mentions,

@@ -67,6 +67,13 @@ def test_the_president_is_the_last_named_president(extractor):
     assert [(s.actor_name, s.mention) for s in statements] == [("Emmanuel Macron", "The president")]
 
 
+def test_a_role_is_resolved_on_the_day_its_paragraph_is_set(extractor):
+    text = ("In the spring of 2025 much changed. On 14 March 2008, Angela Merkel met Olaf Scholz in Berlin. "
+            "The chancellor said the plan was premature.")
+    statements, _ = speakers(extractor, text, date(2025, 6, 1))
+    assert [(s.actor_name, s.date) for s in statements] == [("Angela Merkel", date(2008, 3, 14))]
+
+
 def test_an_indefinite_title_is_not_the_last_named_holder(extractor):
     text = ("Emmanuel Macron met Olaf Scholz in Paris on Monday. A president said that Europe "
             "must do more.")
