@@ -58,7 +58,7 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
         out.append(("overview", f"stance_point_count {t}", lambda f=f: queries_stance.stance_point_count(db, f)))
     out += [
         ("overview", "find_shifts per topic (drawn group lines)", lambda: [
-            _shifts(db, topic=t, level="group", line_ids=drawn[t]) for t in topics]),
+            _shifts(db, topic=t, level="group", line_ids=drawn[t], texts=False) for t in topics]),
         ("overview", "latest_stances (group)", lambda: queries_stance.latest_stances(db, ViewFilter(level="group"))),
         ("overview", "latest_stances (person)", lambda: queries_stance.latest_stances(db, ViewFilter(level="person"))),
         ("timeline", "stance_points topic (5000)", lambda: queries_stance.stance_points(db, tl)),
@@ -73,7 +73,7 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
             db, tl.with_(since="2024-01-01", until="2024-12-31"))),
         ("timeline", "stance_points one month", lambda: queries_stance.stance_points(
             db, tl.with_(since="2025-03-01", until="2025-03-31"))),
-        ("timeline", "find_shifts topic", lambda: _shifts(db, topic=topics[0], level="group")),
+        ("timeline", "find_shifts topic", lambda: _shifts(db, topic=topics[0], level="group", texts=False)),
         ("actor", "actor + actor_roles (top)", lambda: (queries.actor(db, top["id"]), queries.actor_roles(db, top["id"]))),
         ("actor", "actor + actor_roles (group)", lambda: (queries.actor(db, group["id"]),
                                                            queries.actor_roles(db, group["id"]))),
@@ -88,8 +88,8 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
         ("actor", "statements_page + count group", lambda: (
             queries_statements.statements_page(db, ViewFilter(groups=(group["id"],)), limit=15),
             queries_statements.statement_count(db, ViewFilter(groups=(group["id"],)), cap=CAP))),
-        ("actor", "find_shifts top actor", lambda: _shifts(db, actor=top["id"], level=top["kind"])),
-        ("actor", "find_shifts person", lambda: _shifts(db, actor=person["id"], level="person")),
+        ("actor", "find_shifts top actor", lambda: _shifts(db, actor=top["id"], level=top["kind"], texts=False)),
+        ("actor", "find_shifts person", lambda: _shifts(db, actor=person["id"], level="person", texts=False)),
         ("statements", "statements_page 1", lambda: queries_statements.statements_page(db, ViewFilter(), limit=50)),
         ("statements", "statement_count", lambda: queries_statements.statement_count(db, ViewFilter(), cap=CAP)),
         ("statements", "statements_page 200 (offset 9950)", lambda: queries_statements.statements_page(
