@@ -213,7 +213,8 @@ class SentenceRules:
 
     def candidates(self, sdoc: Doc, inside_quote) -> list[Attribution]:
         """Attributions in the sentence, main clauses first; none inside a quotation."""
-        found = list(self._according(sdoc, inside_quote))
+        according = list(self._according(sdoc, inside_quote))
+        found: list[Attribution] = []
         questions = frozenset(i for tok in sdoc if tok.pos_ == "VERB" for i in question_asked(tok))
         verbs = []
         for tok in sdoc:
@@ -240,19 +241,33 @@ class SentenceRules:
             else:
                 verbs.append((depth, tok.i, tok, subject, kind))
         verbs.sort(key=lambda v: (v[0], v[1]))
+        # "According to officials, the premier told the room that ...": the premier speaks, the
+        # officials are only the source; otherwise the according-to phrase names the speaker.
+        if any(v[2].dep_ == "ROOT" and v[4] == "speech" for v in verbs):
+            main = [v for v in verbs if v[0] == 0]
+            verbs = [v for v in verbs if v[0] != 0]
+            for _, _, verb, subject, kind in main:
+                found.append(self._attribution(verb, subject, kind))
+            found.extend(according)
+        else:
+            found.extend(according)
         for _, _, verb, subject, kind in verbs:
-            content = content_of(verb)
-            if verb.dep_ == "parataxis" and kind == "speech":
-                own = {t.i for t in verb.subtree}
-                content = frozenset(t.i for t in verb.head.subtree if t.i not in own)
-            if subject.dep_ == "pobj":  # passive: what was rejected is the subject's phrase
-                content |= {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
-            found.append(Attribution(subject, verb, self._cue_text(verb), kind, frozenset(content),
-                                     _name_before(verb) if subject.head.i != verb.i else None))
+            found.append(self._attribution(verb, subject, kind))
         found.extend(self._colon_label(sdoc, inside_quote))
         found.extend(self._copular_leadin(sdoc, inside_quote))
         found.extend(self._dash_signature(sdoc, inside_quote))
         return found
+
+    def _attribution(self, verb: Token, subject: Token, kind: str) -> Attribution:
+        """The attribution of one speech or reported verb and its subject, with what it carries."""
+        content = content_of(verb)
+        if verb.dep_ == "parataxis" and kind == "speech":
+            own = {t.i for t in verb.subtree}
+            content = frozenset(t.i for t in verb.head.subtree if t.i not in own)
+        if subject.dep_ == "pobj":  # passive: what was rejected is the subject's phrase
+            content |= {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
+        return Attribution(subject, verb, self._cue_text(verb), kind, frozenset(content),
+                           _name_before(verb) if subject.head.i != verb.i else None)
 
     @staticmethod
     def _dash_signature(sdoc: Doc, inside_quote):

@@ -522,6 +522,9 @@ class StatementExtractor:
                 continue
             if any(_inside(att, t) for t in taken):
                 continue  # speech reported inside another speaker's words belongs to that speaker
+            if att.kind == "according_to" and any(t.kind == "speech" and t.verb is not None
+                                                  and t.verb.dep_ == "ROOT" for t in taken):
+                continue  # "According to officials, the premier told ...": only the source
             cue = self._date_cue(document, sent, att)
             day = cue.day if cue and cue.day else self._scene_day(document, sent, state)
             speaker = None

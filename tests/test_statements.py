@@ -343,6 +343,16 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # an according-to phrase before a speaker who speaks names only the source
+    pytest.param(
+        "According to British officials briefing reporters, Keir Starmer told the room that troops could go.",
+        [("Keir Starmer", "indirect",
+          "According to British officials briefing reporters, Keir Starmer told the room that troops could go.")],
+        id="according-to-names-the-source-of-a-speaker"),
+    pytest.param(
+        "According to British officials, troops could go.",
+        [("United Kingdom", "according_to", "According to British officials, troops could go.")],
+        id="according-to-names-the-speaker"),
     # "the leaders, among them A and B, said": the members listed speak
     pytest.param(
         "The leaders, among them Estonia's Kaja Kallas and Britain's Keir Starmer, said in a joint statement "
