@@ -560,3 +560,10 @@ def test_a_date_parsed_as_the_subject_gives_way_to_its_apposition():
     doc = Doc(load_nlp().vocab, words=words, heads=heads, deps=deps, pos=pos)
     assert _appositive_name(doc[4]).text == "Ruiz"
     assert _appositive_name(doc[7]).text == "Ruiz"  # the usual case, a title with a name beside it
+
+
+def test_made_plain_reports_speech_with_the_shipped_codebook():
+    from etl.codebook import load_codebook
+    extractor = StatementExtractor(load_codebook(), load_nlp())
+    text = "Russia, for its part, has made plain it will not accept Western troops in any form."
+    assert found(extractor, text) == [("Russia", "indirect", text)]
