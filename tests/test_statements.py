@@ -566,4 +566,4 @@ def test_made_plain_reports_speech_with_the_shipped_codebook():
     from etl.codebook import load_codebook
     extractor = StatementExtractor(load_codebook(), load_nlp())
     text = "Russia, for its part, has made plain it will not accept Western troops in any form."
-    assert found(extractor, text) == [("Russia", "indirect", text)]
+    assert found(extractor, text) == [("Russia", "reported", text)]  # a group named by name reports
