@@ -37,12 +37,24 @@ _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,30})?(
 
 def _inside(att: Attribution, outer: Attribution) -> bool:
     """True when an attribution sits in the reported words of `outer`."""
+    if att.verb is not None and outer.verb is not None and _joins_a_new_clause(att):
+        return False
     if att.verb is not None and outer.verb is not None:
         if outer.verb.dep_ == "parataxis" and outer.kind == "speech":
             return att.verb.i in outer.content  # the host clause of "X, he said, Y" is his
         return att.verb.i in outer.content and nested_in(att.verb, outer.verb)
     node = att.verb if att.verb is not None else att.subject
     return node.i in outer.content
+
+
+def _joins_a_new_clause(att: Attribution) -> bool:
+    """", and Italy's minister, Antonio Tajani, said ...": a speaker of their own after a comma and
+    a conjunction, even where the parser hung their clause inside the first speaker's words."""
+    if att.kind != "speech" or att.subject.head.i != att.verb.i:
+        return False
+    first = min(t.i for t in att.subject.subtree)
+    doc = att.subject.doc
+    return first >= 2 and doc[first - 1].lower_ in ("and", "but", "while", "whereas") and doc[first - 2].text == ","
 
 
 # "RUTTE: ...", or in bold with the name as written: "**Levytska:** ...".

@@ -343,6 +343,15 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # ", and X said ...": a second speaker's own clause, however the parser hung it
+    pytest.param(
+        "Keir Starmer said the question was not on the table at all, and Germany's chancellor, Olaf Scholz, "
+        "said Berlin did not regard the sending of troops as an option.",
+        [("Keir Starmer", "indirect", "Keir Starmer said the question was not on the table at all, and Germany's "
+          "chancellor, Olaf Scholz, said Berlin did not regard the sending of troops as an option."),
+         ("Olaf Scholz", "indirect", "Germany's chancellor, Olaf Scholz, said Berlin did not regard the sending of "
+          "troops as an option")],
+        id="second-speaker-after-and"),
     # an according-to phrase before a speaker who speaks names only the source
     pytest.param(
         "According to British officials briefing reporters, Keir Starmer told the room that troops could go.",
