@@ -39,8 +39,10 @@ for topic in lk["topics"]:
     points, n_series = charts.top_series(points, MAX_LINES)
     if n_series > MAX_LINES:
         st.caption(f"The {MAX_LINES} most quoted of {n_series} lines; the Timeline explorer shows any of them.")
-    # Only the drawn lines' shifts are read: a large archive holds tens of thousands per topic.
-    shifts, problem = data.shifts_shown(src.path, src.stamp, topic["id"], None, None, data.shift_line_level(level),
+    # Only the drawn lines' shifts, in the drawn period, are read: a large archive holds tens of
+    # thousands per topic.
+    since = min(p["date"] for p in points) if total > len(points) else None
+    shifts, problem = data.shifts_shown(src.path, src.stamp, topic["id"], None, since, data.shift_line_level(level),
                                         tuple(sorted({p["series_id"] for p in points})))
     if problem:
         st.warning(problem)

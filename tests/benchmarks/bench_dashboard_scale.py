@@ -58,7 +58,7 @@ def cases(db) -> list[tuple[str, str, Callable[[], object]]]:
         out.append(("overview", f"stance_point_count {t}", lambda f=f: queries_stance.stance_point_count(db, f)))
     out += [
         ("overview", "find_shifts per topic (drawn group lines)", lambda: [
-            _shifts(db, topic=t, level="group", line_ids=drawn[t], texts=False) for t in topics]),
+            _shifts(db, topic=t, level="group", line_ids=drawn[t][0], since=drawn[t][1], texts=False) for t in topics]),
         ("overview", "latest_stances (group)", lambda: queries_stance.latest_stances(db, ViewFilter(level="group"))),
         ("overview", "latest_stances (person)", lambda: queries_stance.latest_stances(db, ViewFilter(level="person"))),
         ("timeline", "stance_points topic (5000)", lambda: queries_stance.stance_points(db, tl)),
@@ -130,13 +130,16 @@ def _page(db, f: ViewFilter):
     return queries_statements.statements_page(db, f, limit=50), queries_statements.statement_count(db, f, cap=CAP)
 
 
-def _drawn_lines(db, topic: str) -> tuple[str, ...]:
-    """The lines the overview draws for a topic: the most quoted among its newest 2000 points."""
+def _drawn_lines(db, topic: str) -> tuple[tuple[str, ...], str | None]:
+    """The lines the overview draws for a topic (the most quoted among its newest 2000 points) and
+    the first day drawn when that is not all of them."""
     from dashboard import charts
 
-    points = queries_stance.stance_points(db, ViewFilter(topic=topic, level="group"), limit=2000)
+    f = ViewFilter(topic=topic, level="group")
+    points = queries_stance.stance_points(db, f, limit=2000)
+    since = min(p["date"] for p in points) if queries_stance.stance_point_count(db, f) > len(points) else None
     points, _ = charts.top_series(points, OVERVIEW_LINES)
-    return tuple(sorted({p["series_id"] for p in points}))
+    return tuple(sorted({p["series_id"] for p in points})), since
 
 
 def _shift_page(db, offset: int):
