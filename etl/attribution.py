@@ -353,8 +353,10 @@ class SentenceRules:
             return "speech"  # "X was quoted as saying"
         if lemma == "read" and any(c.dep_ == "nsubj" and c.lower_ in DOCUMENT_NOUNS for c in tok.children):
             return "speech"  # "the declaration reads"
+        # "made it clear", "ruled it out": a dummy "it" may stand between the verb and its particle
+        gap = 2 if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "it" else 1
         for child in tok.children:
-            if child.dep_ in ("prt", "acomp", "prep", "ccomp", "oprd") and child.i == tok.i + 1:
+            if child.dep_ in ("prt", "acomp", "prep", "ccomp", "oprd") and child.i in (tok.i + 1, tok.i + gap):
                 keys.insert(0, f"{lemma} {child.lower_}")
         for key in keys:
             if key in self.speech:

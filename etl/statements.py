@@ -228,8 +228,17 @@ def _skip_time_stamp(text: str, para: Span) -> Span:
     return Span(match.end(), para.end) if match else para
 
 
+# "NEW DELHI/BRUSSELS: The United States ...": a dateline closed by a colon, as some wires write it.
+_COLON_DATELINE = re.compile(r"([A-Z][A-Z'’-]{2,}(?:[ /][A-Z][A-Z'’-]+){0,3}):\s+(?=[A-Z])")
+
+
 def _skip_dateline(text: str, para: Span) -> Span:
     match = _DATELINE.match(text, para.start, para.end)
+    if match is None:
+        match = _COLON_DATELINE.match(text, para.start, para.end)
+        # not a transcript's speaker label, which comes back at the start of later paragraphs
+        if match is not None and re.search(r"\n\s*(?:\*\*)?" + re.escape(match.group(1)) + r":", text):
+            match = None
     return Span(match.end(), para.end) if match else para
 
 

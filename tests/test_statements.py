@@ -343,6 +343,16 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # "made it clear that": a dummy "it" between the verb and its particle
+    pytest.param(
+        "Keir Starmer on Wednesday made it clear that Britain would send troops.",
+        [("Keir Starmer", "indirect", "Keir Starmer on Wednesday made it clear that Britain would send troops.")],
+        id="made-it-clear"),
+    # a dateline closed by a colon is not part of the first sentence
+    pytest.param(
+        "LONDON/PARIS: Keir Starmer said on Wednesday that Britain would send troops.",
+        [("Keir Starmer", "indirect", "Keir Starmer said on Wednesday that Britain would send troops.")],
+        id="colon-dateline"),
     # ", and X said ...": a second speaker's own clause, however the parser hung it
     pytest.param(
         "Keir Starmer said the question was not on the table at all, and Germany's chancellor, Olaf Scholz, "
