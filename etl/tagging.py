@@ -198,7 +198,7 @@ class Tagger:
                     and not _modal_negation(doc, reading)):
                 reading.sign, reading.rule_name = 1, "complaint"
         # "Asked about Kyiv's bid to join, he said..." : the question is not the answer.
-        readings = [r for r in readings if not _in_question(doc, r)]
+        readings = [r for r in readings if not _in_question(doc, r) and not _buried(doc, r)]
         for reading in readings:
             if reading.sign and rhetorical(doc, reading):
                 # "Why should we send our soldiers there?" argues against it.
@@ -288,6 +288,21 @@ def _hedge(doc: Doc, reading: Reading) -> bool:
     """A neutral cue that only times the clause: an adverbial like "eventually" or "one day"."""
     root = doc[reading.cue.start:reading.cue.end].root
     return reading.cue.polarity == 0 and not reading.outer and root.dep_ in ("advmod", "npadvmod")
+
+
+BURIED_PREPS = 3  # prepositional phrases a cue may sit in, below its clause's verb, and still speak
+
+
+def _buried(doc: Doc, reading: Reading) -> bool:
+    """True when the cue sits three prepositional phrases down from its clause's verb ("part of
+    any settlement of the war with Russia"): it names something, it takes no position."""
+    preps = 0
+    for i in reading.path:
+        token = doc[i]
+        if token.pos_ in ("VERB", "AUX"):
+            break
+        preps += token.dep_ == "prep"
+    return preps >= BURIED_PREPS and not reading.outer
 
 
 def _modal_negation(doc: Doc, reading: Reading) -> bool:
