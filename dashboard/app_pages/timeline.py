@@ -36,12 +36,18 @@ def period_end(start: str, granularity: str) -> str:
 
 
 topic_label = next((t["label"] for t in lk["topics"] if t["id"] == f.topic), f.topic)
-shifts, problem = data.shifts_shown(src.path, src.stamp, f.topic, None, f.since, data.shift_line_level(f.level))
-if problem:
-    st.warning(problem)
-if f.actors or f.groups:
-    shown = set(f.actors) | set(f.groups)
-    shifts = [s for s in shifts if s.get("actor_id") in shown]
+
+
+def chart_shifts(lines: set[str], since: str | None) -> list[dict]:
+    """Shifts of the lines drawn, from `since` (the first day drawn), with a warning if detection failed."""
+    if f.actors or f.groups:
+        lines &= set(f.actors) | set(f.groups)
+    found, problem = data.shifts_shown(src.path, src.stamp, f.topic, None, since, data.shift_line_level(f.level),
+                                       tuple(sorted(lines)))
+    if problem:
+        st.warning(problem)
+    return found
+
 
 picked: list[dict] = []
 if granularity == "statement":
@@ -49,9 +55,12 @@ if granularity == "statement":
     if not points:
         st.info("No statements match these filters.")
         st.stop()
+    first_drawn = f.since
     if total > len(points):
         st.caption(f"Showing the latest {len(points)} of {total} statements; choose a weekly or monthly mean"
                    " to see all of them.")
+        first_drawn = min(p["date"] for p in points)
+    shifts = chart_shifts({p["series_id"] for p in points}, first_drawn)
     event = st.plotly_chart(charts.timeline_figure(points, shifts=shifts, title=topic_label), key="tl_chart",
                             on_select="rerun", selection_mode=("points", "box", "lasso"))
     chosen = {p["customdata"][0] for p in (event.selection.points if event else []) if p.get("customdata")}
@@ -61,6 +70,7 @@ else:
     if not rows:
         st.info("No statements match these filters.")
         st.stop()
+    shifts = chart_shifts({r["series_id"] for r in rows}, f.since)
     event = st.plotly_chart(charts.aggregate_figure(rows, granularity=granularity, title=topic_label,
                                                     shifts=shifts), key="tl_agg_chart",
                             on_select="rerun", selection_mode=("points", "box", "lasso"))
