@@ -419,14 +419,16 @@ class StatementExtractor:
         subject, verb = att.subject, att.verb
         if verb is None or verb.dep_ == "parataxis":  # "X, he added, ...": X is what was said
             return None
-        if subject.pos_ != "PRON" or subject.lower_ not in ("he", "she"):
+        if subject.pos_ != "PRON" or subject.lower_ not in ("he", "she", "they"):
             return None
+        group = subject.lower_ == "they"  # "NATO leaders declined ..., but they said ..."
         for above in verb.ancestors:
             for child in above.children:
-                if child.dep_ == "nsubj" and child.pos_ == "PROPN":
+                if child.dep_ == "nsubj" and (child.pos_ == "PROPN" or group and child.pos_ == "NOUN"):
                     found = self.resolver.resolve(child, day, state.ctx, mentions)
-                    if found is not None and found.actor.kind == "person" and found.actor.known \
-                            and found.how in NAMED:
+                    if found is None or found.actor.kind != ("group" if group else "person"):
+                        return None
+                    if group or found.actor.known and found.how in NAMED:
                         return replace(found, mention=subject.text, how="pronoun")
                     return None
         return None

@@ -343,6 +343,12 @@ CASES = [
         'NATO leaders met in Vilnius.\n\n"Allies will spend more," the final declaration states.',
         [("NATO", "direct", '"Allies will spend more," the final declaration states.')],
         id="document-of-the-last-group"),
+    # "they" in a clause below one whose subject is a group is that group
+    pytest.param(
+        "NATO leaders declined on Thursday to set a date, but they said in their communique that Ukraine would join.",
+        [("NATO", "indirect",
+          "NATO leaders declined on Thursday to set a date, but they said in their communique that Ukraine would join.")],
+        id="they-of-the-group-just-named"),
     # "made it clear that": a dummy "it" between the verb and its particle
     pytest.param(
         "Keir Starmer on Wednesday made it clear that Britain would send troops.",
