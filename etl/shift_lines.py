@@ -123,9 +123,6 @@ def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_i
 
 
 # Beyond this many changed lines, reading every point once is quicker than a query per line.
-
-
-# Beyond this many changed lines, reading every point once is quicker than a query per line.
 _FULL_READ_LINES = 200
 
 

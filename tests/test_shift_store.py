@@ -158,3 +158,18 @@ def test_shift_pages_follow_the_full_list_stored_or_not(lines):
         for kw in ({}, {"level": "group"}, {"topic": "troop_deployment"}, {"since": "2025-01-01"}):
             got, total = pages(**kw)
             assert key(got) == key(live(db, **kw)) and total == len(got), (state, kw)
+
+
+def test_a_new_role_moves_ungrouped_statements_to_its_group_line(lines):
+    db = lines.db
+    lines.actor("kallas", "Kaja Kallas", "person").actor("est", "Estonia", "group")
+    for day in ("2021-03-01", "2021-05-01", "2021-07-01"):
+        lines.say("kallas", day, "nato_membership", "support")  # stored without a group
+    for day in ("2021-09-01", "2021-10-01", "2021-11-01"):
+        lines.say("kallas", day, "nato_membership", "oppose")
+    update_stored_shifts(db)
+    assert not [s for s in find_shifts(db) if s["actor_id"] == "est"]
+    lines.role("kallas", "est", "2021-01-26", office="head_of_government")  # the codebook learns her office
+    assert ("group", "est", "nato_membership") in shift_store.changed_lines(db)
+    assert key(find_shifts(db)) == key(live(db))
+    assert [s["shift_date"] for s in find_shifts(db) if s["actor_id"] == "est"] == ["2021-09-01"]
