@@ -490,7 +490,7 @@ def m011_alignment_totals_index(db: Database) -> None:
 
 @migrations()
 def m012_shift_log_roles(db: Database) -> None:
-    """A role added, ended or removed also marks shift lines changed.
+    """A role added, ended or removed, or an actor's kind changed, also marks shift lines changed.
 
     A statement stored without a group counts on the group line its speaker's dated role gives
     when it is read, so a role change moves it between group lines without touching the stance
@@ -502,11 +502,18 @@ def m012_shift_log_roles(db: Database) -> None:
             " WHERE c.actor_id = {0}.actor_id AND c.group_id IS NULL AND c.topic_id IS NOT NULL"
             " AND NOT EXISTS (SELECT 1 FROM shift_lines_changed l WHERE l.actor_id = c.actor_id"
             " AND l.group_id = '' AND l.topic_id = c.topic_id);")
+    # An actor turned from person to group (or back) moves every line its statements are on.
+    kind = ("INSERT INTO shift_lines_changed (actor_id, group_id, topic_id)"
+            " SELECT DISTINCT c.actor_id, COALESCE(c.group_id, ''), c.topic_id FROM stance_points_cache c"
+            " WHERE c.actor_id = NEW.id AND c.topic_id IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM shift_lines_changed l WHERE l.actor_id = c.actor_id"
+            " AND l.group_id = COALESCE(c.group_id, '') AND l.topic_id = c.topic_id);")
     _run(db, [
         f"CREATE TRIGGER shift_lines_changed_roles_ai AFTER INSERT ON actor_roles BEGIN {note.format('NEW')} END",
         f"CREATE TRIGGER shift_lines_changed_roles_ad AFTER DELETE ON actor_roles BEGIN {note.format('OLD')} END",
         "CREATE TRIGGER shift_lines_changed_roles_au AFTER UPDATE ON actor_roles BEGIN "
         f"{note.format('OLD')} {note.format('NEW')} END",
+        f"CREATE TRIGGER shift_lines_changed_kind AFTER UPDATE OF kind ON actors BEGIN {kind} END",
     ])
 
 

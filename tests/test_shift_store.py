@@ -173,3 +173,12 @@ def test_a_new_role_moves_ungrouped_statements_to_its_group_line(lines):
     assert ("group", "est", "nato_membership") in shift_store.changed_lines(db)
     assert key(find_shifts(db)) == key(live(db))
     assert [s["shift_date"] for s in find_shifts(db) if s["actor_id"] == "est"] == ["2021-09-01"]
+
+
+def test_an_actor_made_a_group_moves_its_lines(lines):
+    db = lines.db
+    update_stored_shifts(db)
+    assert any(s["actor_id"] == "macron" and s["level"] == "person" for s in find_shifts(db))
+    db.execute("UPDATE actors SET kind = 'group' WHERE id = 'macron'")  # an analyst's fix in the codebook
+    assert key(find_shifts(db)) == key(live(db))
+    assert not any(s["actor_id"] == "macron" and s["level"] == "person" for s in find_shifts(db))
