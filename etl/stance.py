@@ -49,7 +49,9 @@ FRONT_WORDS = frozenset({"front", "frontline", "front-line", "frontlines", "cont
 QUOTE_CHARS = frozenset("\"'“”‘’«»")
 # Phrases that limit a denial to the present: "not on the table for now" leaves the future open.
 FOR_NOW = frozenset({"for now", "for the time being", "at present", "at the moment", "for the moment",
-                     "at this stage", "at this point", "at this time", "as of now", "as things stand"})
+                     "at this stage", "at this point", "at this time", "as of now", "as things stand",
+                     "in the coming days", "in the coming weeks", "in the coming months", "in the short term",
+                     "in the near term"})
 
 BASE_WEIGHT = 0.8
 NEGATED_SUPPORT_WEIGHT = 0.7  # "not realistic": a firm no

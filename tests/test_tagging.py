@@ -655,6 +655,8 @@ CASES = [
      {(TROOPS, "neutral")}),
     ("Britain is not ready to send troops to Ukraine at present, the minister said.", None,
      {(TROOPS, "neutral")}),
+    ("Britain is not ready to send troops to Ukraine in the coming weeks, the minister said.", None,
+     {(TROOPS, "neutral")}),
     ("Britain is not ready to send troops to Ukraine, the minister said.", None,
      {(TROOPS, "oppose")}),
     ("Sending Danish soldiers to Ukraine is not on the agenda, the minister said.", None,
