@@ -590,6 +590,9 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- a course of conflict as a consequence opposes ---
+    ("Any deployment of Western troops to Ukraine would put Russia and NATO on a collision course, she said.", None,
+     {(TROOPS, "oppose")}),
     # --- a cue buried three prepositional phrases down names something; it takes no position ---
     ("Washington does not see NATO membership for Ukraine as part of any settlement of the war with Russia, "
      "she said.", None, {(NATO, "oppose")}),
