@@ -113,6 +113,8 @@ def _boundary(token: Token) -> bool:
         return False  # coordinated words ("complex and least effective"), not clauses
     if token.dep_ == "relcl" and _negative_or_any(token.head):
         return False  # "no politician who would claim...", "any way that Russia could allow..."
+    if token.dep_ == "relcl" and token.head.dep_ == "attr" and any(c.dep_ == "neg" for c in token.head.head.children):
+        return False  # "was not something the United States was prepared to extend": denied as a whole
     if token.dep_ in STOP_DEPS:
         return True
     if token.dep_ == "advcl":

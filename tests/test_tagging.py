@@ -590,6 +590,11 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- "is not something X would do" denies what the relative clause says ---
+    ("Membership for Ukraine, he said, was not something the United States was prepared to extend.", None,
+     {(NATO, "oppose")}),
+    ("Membership for Ukraine, he said, was something the United States was prepared to extend.", None,
+     {(NATO, "support")}),
     # --- a course of conflict as a consequence opposes ---
     ("Any deployment of Western troops to Ukraine would put Russia and NATO on a collision course, she said.", None,
      {(TROOPS, "oppose")}),
