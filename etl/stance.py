@@ -149,6 +149,10 @@ def negation_heads(path: list[Token], own: range | set[int],
             heads.append(token.i)  # "without sending troops"
         if k and token.lower_ in NEG_SUBJECTS:
             heads.append(token.i)  # "nothing that would close the road"
+        if k == len(path) - 1 and token.dep_ == "appos":
+            first = min(t.i for t in token.subtree)
+            if first > 0 and token.doc[first - 1].lower_ == "not" and token.doc[first - 1].i not in own:
+                heads.append(token.i)  # "a lasting peace, not a repeat of past promises": B is denied
         if k > 1 and token.lemma_.lower() in ABSENCE_NOUNS and token.pos_ == "NOUN" and path[k - 1].lower_ == "of":
             heads.append(token.i)  # "the absence of support"
         if k and token.lemma_ in NEGATING_VERBS and path[k - 1].dep_ == "xcomp" \

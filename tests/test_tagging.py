@@ -590,6 +590,10 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- "A, not B": B is denied ---
+    ("He said the administration wanted a lasting peace for Ukraine, not a repeat of past promises of NATO "
+     "membership.", None, {(NATO, "oppose")}),
+    ("She said Kyiv needed an invitation to NATO, not a promise.", None, {(NATO, "support")}),
     # --- "is not something X would do" denies what the relative clause says ---
     ("Membership for Ukraine, he said, was not something the United States was prepared to extend.", None,
      {(NATO, "oppose")}),
