@@ -590,6 +590,11 @@ CASES = [
     pytest.param("Ukraine's membership of the North Atlantic alliance is a matter for Kyiv and the "
                  "allies alone, he said.", None, {(NATO, "support")},
                  marks=pytest.mark.xfail(reason="'a matter for Kyiv alone' implies support")),
+    # --- an open question is undecided; an ideal is wished for ---
+    ("It depended on whether Kyiv met the criteria for NATO membership, he said, and that question remained open.",
+     None, {(NATO, "neutral")}),
+    ("The summit went well, she said, though an invitation to join NATO would have been the ideal outcome for "
+     "Ukraine.", None, {(NATO, "support")}),
     # --- "A, not B": B is denied ---
     ("He said the administration wanted a lasting peace for Ukraine, not a repeat of past promises of NATO "
      "membership.", None, {(NATO, "oppose")}),
