@@ -34,6 +34,8 @@ class Attribution:
     fallback: Token | None = None  # a name just before the verb, when the parse gave another subject
 
 
+# Pronoun objects that may stand between a verb and its particle: "ruled it out", "rule nothing out".
+PARTICLE_GAP = frozenset({"it", "this", "that", "anything", "nothing", "everything", "them"})
 ADDRESSED = frozenset({"ask", "tell", "question", "press", "urge", "brief", "inform", "warn", "advise",
                        "remind", "assure", "reassure", "implore", "encourage", "challenge"})
 
@@ -185,6 +187,9 @@ def form_pattern(lemma: str) -> str:
         forms.append(re.escape(head[:-1]) + "i(?:ed|es)")  # deny -> denied, denies
     forms += IRREGULAR.get(head, ())
     pattern = "(?:" + "|".join(forms) + ")"
+    if len(words) == 2:  # "rule out" also as "ruled anything out", "made it clear"
+        gap = "|".join(sorted(PARTICLE_GAP))
+        return pattern + rf"(?:\s+(?:{gap}))?\s+{re.escape(words[1])}"
     return pattern + "".join(rf"\s+{re.escape(w)}" for w in words[1:])
 
 
@@ -353,8 +358,8 @@ class SentenceRules:
             return "speech"  # "X was quoted as saying"
         if lemma == "read" and any(c.dep_ == "nsubj" and c.lower_ in DOCUMENT_NOUNS for c in tok.children):
             return "speech"  # "the declaration reads"
-        # "made it clear", "ruled it out": a dummy "it" may stand between the verb and its particle
-        gap = 2 if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "it" else 1
+        # "made it clear", "ruled anything out": a pronoun object may stand between verb and particle
+        gap = 2 if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in PARTICLE_GAP else 1
         for child in tok.children:
             if child.dep_ in ("prt", "acomp", "prep", "ccomp", "oprd") and child.i in (tok.i + 1, tok.i + gap):
                 keys.insert(0, f"{lemma} {child.lower_}")

@@ -592,3 +592,27 @@ def test_made_plain_reports_speech_with_the_shipped_codebook():
     extractor = StatementExtractor(load_codebook(), load_nlp())
     text = "Russia, for its part, has made plain it will not accept Western troops in any form."
     assert found(extractor, text) == [("Russia", "reported", text)]  # a group named by name reports
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("In an interview on Tuesday, he declined to rule anything out.", True),
+    ("She made it clear that Britain was ready.", True),
+    ("He ruled out sending troops.", True),
+    ("The ruling party went out of its way.", False),
+])
+def test_a_particle_cue_with_a_pronoun_in_between_is_worth_a_parse(text, expected):
+    from etl.attribution import SentenceRules
+    from etl.codebook import load_codebook
+    assert SentenceRules(load_codebook()).may_attribute(text) is expected
+
+
+def test_a_report_with_a_pronoun_in_its_particle_cue_dates_the_speakers_later_words():
+    from etl.codebook import load_codebook
+    from etl.engine import Engine
+    engine = Engine(load_codebook(), load_nlp(), untagged=True)
+    text = ("On 8 March 2024 Radoslaw Sikorski spoke in parliament.\n\nSikorski does not contradict them. But in an "
+            "interview on Tuesday, he declined to rule anything out. Britain, he said, would have Poland's backing.")
+    doc = Document(id="t", origin="t.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=PUBLISHED, date_source="metadata")
+    dated = [(s.mention, s.date) for s in engine.extract(doc).statements]
+    assert dated[-1] == ("he", date(2025, 3, 4))  # the Tuesday of the interview, not March 2024
