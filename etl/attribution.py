@@ -417,9 +417,28 @@ def date_blind(verb: Token | None, subject: Token) -> frozenset[int]:
                 out.update(t.i for t in child.subtree)
     for tok in subject.doc:
         if tok.dep_ == "relcl" and tok.i not in out and (verb is None or not tok.is_ancestor(verb)
-                                                         and tok.i != verb.i):
+                                                         and tok.i != verb.i) and not _dates_the_occasion(tok, verb):
             out.update(t.i for t in tok.subtree)  # not the speaker's own clause: "X, who told allies on Monday ..."
     return frozenset(out)
+
+
+# Occasions of speech: a relative clause on one hung on the speech verb dates the speech.
+OCCASION_NOUNS = frozenset({"interview", "speech", "address", "broadcast", "conference", "briefing", "post",
+                            "statement", "remarks", "letter", "podcast", "programme", "program", "show"})
+
+
+def _dates_the_occasion(relcl: Token, verb: Token | None) -> bool:
+    """"In an interview that aired Sunday, July 9, Biden said": the relative clause dates the
+    occasion on which the speaker spoke, not another event."""
+    noun = relcl.head
+    if verb is None or noun.lemma_.lower() not in OCCASION_NOUNS or not verb.is_ancestor(noun):
+        return False
+    tok = noun
+    while tok.i != verb.i:  # hung on the verb through prepositions only: "in an interview that ..."
+        if tok.dep_ not in ("pobj", "prep"):
+            return False
+        tok = tok.head
+    return True
 
 
 # Nouns for what someone said: "Hegseth's message was clear: ...".

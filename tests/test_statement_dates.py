@@ -157,6 +157,9 @@ def test_live_blog_date_headings():
     # a relative clause's day belongs to its own event
     ("Olaf Scholz, who met Macron on Monday, said on Tuesday that no soldiers would go.",
      [("Olaf Scholz", date(2025, 2, 11), "on Tuesday")]),
+    # a relative clause on the occasion of the speech dates the speech
+    ("In an interview that aired on Sunday, Olaf Scholz said no soldiers would go.",
+     [("Olaf Scholz", date(2025, 2, 9), "on Sunday")]),
     # the speaker's own relative clause is dated by its cue
     ("Kaja Kallas asked whether Olaf Scholz agreed with Pete Hegseth, who told allies on Monday that "
      "Ukraine could not join.", [("Pete Hegseth", date(2025, 2, 10), "on Monday")]),
