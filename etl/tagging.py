@@ -34,7 +34,10 @@ COUNTERPARTS = {"burden_sharing": "united_states"}
 # "Warsaw says the same", "Tusk said much the same of Poland": the words of the statement
 # before, now in another speaker's mouth.
 _ECHO = re.compile(r"\b(?:say|says|said|saying|did|does|argued|told\s+\w+(?:\s+\w+)?)\s+"
-                   r"(?:much\s+|exactly\s+|largely\s+)?the\s+same\b", re.IGNORECASE)
+                   r"(?:much\s+|exactly\s+|largely\s+)?the\s+same\b"
+                   # an elliptical yes to the question just told: "Colby said he did."
+                   r"|\b(?:said|replied|answered)\s+(?:that\s+)?(?:he|she|they|it)\s+"
+                   r"(?:did|does|do|would|was|were|had|agreed)\W*$", re.IGNORECASE)
 ECHO_CHARS = 600  # how far back the statement echoed may end
 
 

@@ -795,7 +795,8 @@ def test_context_inside_the_cue_does_not_answer_an_exclude(tagger):
     assert (tag.topic, tag.stance) == (BURDEN, "support")
 
 
-@pytest.mark.parametrize("echo", ["Lisbon says the same.", "The Danish minister said much the same of Denmark."])
+@pytest.mark.parametrize("echo", ["Lisbon says the same.", "The Danish minister said much the same of Denmark.",
+                                  "Asked whether he agreed, the nominee said he did."])
 def test_saying_the_same_takes_the_previous_statements_topic_and_stance(tagger, echo):
     first = "Madrid will not send soldiers to Ukraine, the minister said."
     tags_first = tagger.tag(statement(first, doc_id=f"echo-{echo}", start=0))
