@@ -55,16 +55,18 @@ def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = N
     """Shifts on every person and group line (or one actor's, or `line_ids`), sorted by actor, topic and date.
 
     Detection reads every point up to `until`; `since` only filters the shifts reported. With
-    the stored parameters and no `until`, stored shifts answer and only the lines changed since
-    the last run are detected again. `texts=False` leaves out the before/after sentences (chart
+    the stored parameters and no statement after `until`, stored shifts answer and only the
+    lines changed since the last run are detected again. `texts=False` leaves out the before/after sentences (chart
     markers need none, and a large archive has tens of thousands of shifts).
     """
     params = as_params(params)
     line_id = resolve_actor(db, actor)["id"] if actor else None
     wanted = None if line_ids is None else set(line_ids)
-    if until is None and shift_store.stored_params(db) == params_key(params):
+    if shift_store.stored_params(db) == params_key(params) and _nothing_after(db, until):
         found = _stored_and_changed(db, params, level=level, line_id=line_id, topic=topic, since=since,
                                     line_ids=wanted)
+        if until is not None:
+            found = [s for s in found if s["shift_date"] <= str(until)]
     else:
         rows = positions.stance_points(db, level=level, line_id=line_id, topic=topic, until=until)
         if wanted is not None:
@@ -92,6 +94,15 @@ def shift_page(db: Database, *, topic: str | None = None, actor: str | None = No
         return with_texts(db, rows), total
     found = find_shifts(db, topic=topic, actor=actor, since=since, level=level, params=params, texts=False)
     return with_texts(db, found[offset:offset + limit]), len(found)
+
+
+def _nothing_after(db: Database, until: str | None) -> bool:
+    """True when no statement is dated after `until`: detection up to it then sees every point,
+    as the stored shifts did (a digest for up to today)."""
+    if until is None:
+        return True
+    latest = positions.latest_statement_date(db)
+    return latest is None or latest <= str(until)
 
 
 def _wanted(line: tuple[str, str, str], level: str, line_id: str | None, topic: str | None) -> bool:

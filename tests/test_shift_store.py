@@ -10,12 +10,14 @@ from etl.shift_lines import find_shifts, update_stored_shifts
 from etl.shifts import load_params
 from positions_fixture import LineDB
 
-FAR_FUTURE = "9999-12-31"  # an `until` makes find_shifts detect everything afresh
-
-
 def live(db, **kw):
-    """Shifts detected from the points, ignoring the store."""
-    return find_shifts(db, until=FAR_FUTURE, **kw)
+    """Shifts detected from the points, as if nothing were stored."""
+    real = shift_store.stored_params
+    shift_store.stored_params = lambda db: None
+    try:
+        return find_shifts(db, **kw)
+    finally:
+        shift_store.stored_params = real
 
 
 def key(shifts):
@@ -182,3 +184,13 @@ def test_an_actor_made_a_group_moves_its_lines(lines):
     db.execute("UPDATE actors SET kind = 'group' WHERE id = 'macron'")  # an analyst's fix in the codebook
     assert key(find_shifts(db)) == key(live(db))
     assert not any(s["actor_id"] == "macron" and s["level"] == "person" for s in find_shifts(db))
+
+
+def test_an_until_after_the_newest_statement_still_reads_the_store(lines):
+    db = lines.db
+    update_stored_shifts(db)
+    assert key(find_shifts(db, until="2099-01-01")) == key(live(db))
+    # an earlier `until` cuts the points the detector sees: detected afresh, and it differs
+    early = find_shifts(db, until="2025-01-01")
+    assert key(early) == key(live(db, until="2025-01-01"))
+    assert key(early) != key(live(db))
