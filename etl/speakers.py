@@ -289,6 +289,11 @@ class SpeakerResolver:
         if office is None and title == "leader":
             return self._leader(core, day, ctx, text)
         if office is None:
+            if head.lower_ in SPOKES_NOUNS and any(t.lower_ == "same" for t in core):
+                # "the same official said": the unnamed voice that spoke last
+                last = next((r for r in reversed(ctx.recent) if r.how == "spokes"), None)
+                if last is not None:
+                    return replace(last, mention=text)
             if head.lower_ in SPOKES_NOUNS:
                 group = self._modifier_group(core)
                 if group and self.codebook.actor(group):

@@ -179,6 +179,13 @@ def test_a_name_inside_an_apposition_does_not_speak_for_the_subject(extractor):
     assert [s.actor_id for s in statements] == ["person:tomasz-lis"]
 
 
+def test_the_same_official_is_the_unnamed_voice_that_spoke_last(extractor):
+    text = ("Keir Starmer said Britain was ready. A spokeswoman for the alliance said the door stayed open. "
+            "The same official said Ukraine would join one day.")
+    statements, _ = speakers(extractor, text, date(2025, 3, 2))
+    assert [s.actor_name for s in statements] == ["Keir Starmer", "NATO", "NATO"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("A spokeswoman for the alliance said the door stayed open.", "NATO"),
     ("A spokesman for the German government said no troops would go.", "Germany"),
