@@ -333,9 +333,13 @@ def read_cue(doc: Doc, cue: Cue, governing: dict[int, Cue], lo: int, hi: int,
     if cue.polarity == 0 and any(o.polarity for o in outer):
         # "take part in a mission under a UN mandate": the polar cue above speaks for both.
         return Reading(cue, 0, BASE_WEIGHT, False, None, outer, absorbed=True)
-    # A governing cue's own negation ("no plans") is already in its polarity.
+    # A governing cue's own negation ("no plans") is already in its polarity. An -ing participle
+    # describing a noun ("allies spending barely 2% could not expect ...") is not denied by the
+    # clause its noun belongs to ("no soldiers sent there" is, through its noun's "no").
     skip = set(own).union(*(range(o.start, o.end) for o in outer))
-    heads = [h for h in negation_heads(path, skip, negations) if not _not_whether_but_when(doc[h], path)]
+    cut = next((k for k, t in enumerate(path[:-1]) if t.dep_ == "acl" and t.tag_ == "VBG"), None)
+    denied = path[:cut + 1] if cut is not None and not outer else path
+    heads = [h for h in negation_heads(denied, skip, negations) if not _not_whether_but_when(doc[h], path)]
     negated = len(heads) % 2 == 1
     modality = modality_of(path, own)
     weight = BASE_WEIGHT
@@ -528,10 +532,16 @@ def _described_stance(doc: Doc, reading: Reading, k: int) -> bool:
 
 
 def _subject(path: list[Token]) -> Token | None:
+    """Who does what the cue's clause says: its subject, or for "expect Washington to keep paying"
+    the object that the infinitive's doer is."""
     for token in path:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
+        if token.dep_ == "xcomp":
+            doer = next((c for c in token.head.children if c.dep_ == "dobj" and c.i < token.i), None)
+            if doer is not None:
+                return doer
     return None
 
 
