@@ -10,6 +10,7 @@ linda karin sarah sara helen helena margaret margrethe emily laura claudia ingri
 ana andrea beata dorota ewa agnieszka katarina katrin kersti ingrida evika dovile dovilė gitte
 rachel yvette priti suella kemi penny ursula barbara natalia nataliya svetlana valentina
 tulsi kristi pam jean jeanne michelle catherine caroline isabel isabelle sophie alexandra
+oksana claire ellen marta ilse mazie hanna hannah olga tatiana emma eva elena ines monika
 """.split())
 
 MALE = frozenset("""
@@ -22,6 +23,8 @@ donald radoslaw radosław wladyslaw petr robert recep viktor alexander aleksandr
 yevgeny nikolai ruslan kyrylo jaap anders javier josep charles christian sigmar frank-walter
 heiko boris wolfgang ralf lars rasmus hakan jean-yves jean-noël sébastien sebastien stéphane
 stephane gabriel rob kristrun alar margus gitanas edgars lauri
+maciej darius elbridge egils roger tom dan aksel tomasz jakub piotr pawel paweł marek krzysztof
+janis jānis arvydas linas tobias jonas lukas mattias henrik erik sven
 """.split()) - FEMALE
 
 

@@ -543,6 +543,13 @@ def opening_name(text: str) -> str | None:
     return fold(second) if titled or comma or gender_of(first) is not None else None
 
 
+def names_someone_new(tokens: Doc) -> bool:
+    """True when a known first name and a capitalised word follow each other anywhere in the
+    sentence ("Our guest, the economist Darius Mickevicius, was less sure")."""
+    return any(gender_of(t.text) is not None and t.is_title and t.i + 1 < len(tokens) and tokens[t.i + 1].is_title
+               for t in tokens)
+
+
 def opens_with_title(tokens: Doc) -> bool:
     """True when a sentence opens on a role ("Britain's defence secretary has also moved"): its
     subject is a person a later "he" or "she" may point back to."""

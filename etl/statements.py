@@ -17,7 +17,7 @@ from etl.codebook_model import Codebook
 from etl.models import Actor, Document, Statement
 from etl.quotes import Quote, find_quotes
 from etl.segment import Span, paragraphs, sentences
-from etl.speakers import Context, Speaker, SpeakerResolver, fold, slugify, opening_name, opens_with_title
+from etl.speakers import Context, Speaker, SpeakerResolver, fold, slugify, names_someone_new, opening_name, opens_with_title
 from etl.statement_dates import (MONTHS, WEEKDAYS, DateCue, days_before, find_cues, is_relative, latest_full_date,
                                  occasion_day, occasion_named, same_occasion)
 from etl.topic_gate import TopicGate
@@ -116,7 +116,8 @@ def _introduced_person(text: str, surname: str) -> Speaker | None:
 
 
 def _appositive_name(subject):
-    """The proper name set beside a common-noun subject by commas ("the minister, Ana Ruiz,")."""
+    """The proper name set beside a common-noun subject by commas ("the minister, Ana Ruiz,"), also
+    through a title in between ("our guest, the economist Ana Ruiz,")."""
     if subject.lower_.rstrip(".") in MONTHS or subject.lower_ in WEEKDAYS:
         # "On Tuesday, 1 April, the American president, George W. Bush, said": the parser took
         # the date for the subject and hung the speaker on it as an apposition.
@@ -127,6 +128,12 @@ def _appositive_name(subject):
     for child in subject.children:
         if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > subject.i:
             return child
+    for child in subject.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i > subject.i:
+            inner = next((g for g in child.children if g.dep_ in ("appos", "compound") and g.pos_ == "PROPN"
+                          and g.i > child.i), None)
+            if inner is not None:
+                return inner
     return None
 
 
@@ -349,7 +356,7 @@ class StatementExtractor:
                     sent.doc = self.nlp.make_doc(sent_text)
                     sent.needs_parse = self._names_person(sent.doc) or surname is not None or (
                         len(sent.doc) > 1 and fold(sent.doc[0].text) in introduced and not sent.doc[1].is_title
-                    ) or opens_with_title(sent.doc)
+                    ) or opens_with_title(sent.doc) or names_someone_new(sent.doc)
         return prepared
 
     def _transcript_line(self, document: Document, index: int, sent: Sentence, label: str,
@@ -824,7 +831,9 @@ class StatementExtractor:
                                                          frozenset()))
         day = cue.day if cue and cue.day else document.published
         mentions = self.resolver.mentions(sdoc)
-        speaker = self.resolver.resolve(subjects[0], day, state.ctx, mentions)
+        named = _appositive_name(subjects[0])  # "Our guest, the economist Ana Ruiz, was less sure"
+        speaker = (self.resolver.resolve(named, day, state.ctx, mentions) if named is not None else None) \
+            or self.resolver.resolve(subjects[0], day, state.ctx, mentions)
         if speaker is None or speaker.actor.kind != "person":
             # "The words were still being parsed when Keir Starmer set out his answer": a person
             # named as the subject of another clause is the likelier antecedent of a later "he";

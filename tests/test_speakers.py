@@ -9,7 +9,7 @@ import pytest
 from etl.models import Document
 from etl.nlp import load_nlp
 from etl.engine import Engine
-from etl.speakers import opening_name, opens_with_title, slugify
+from etl.speakers import names_someone_new, opening_name, opens_with_title, slugify
 from etl.statements import StatementExtractor
 from minicodebook import mini_codebook
 
@@ -221,3 +221,21 @@ def test_a_courtesy_title_before_a_surname_is_no_first_name(extractor):
     text = ("Tomasz Lis, of a Gdansk think tank, spoke next. \u201cLook at the map,\u201d Mr Lis said.")
     statements, actors = speakers(extractor, text, date(2025, 3, 1))
     assert [s.actor_id for s in statements] == ["person:tomasz-lis"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Our guest, the defence economist Darius Lenk, was less sure.", True),
+    ("The summit in Riga ended late.", False),
+])
+def test_a_known_first_name_before_a_capitalised_word_is_worth_a_parse(text, expected):
+    assert names_someone_new(load_nlp().make_doc(text)) is expected
+
+
+def test_a_person_named_through_a_title_apposition_is_the_next_pronoun_antecedent():
+    engine = Engine(mini_codebook(), load_nlp())
+    text = ("Pete Hegseth said Europe had to pay more. Our guest in the studio, the defence economist Darius Lenk, "
+            "was less sure. Europe, he said, could not pay more this year.")
+    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=date(2025, 3, 1), date_source="metadata")
+    names = [s.actor_name for s in engine.extract(doc).statements]
+    assert names == ["Pete Hegseth", "Darius Lenk"]
