@@ -338,6 +338,20 @@ def _cache_refresh(statement_ids_sql: str) -> str:
             f" FROM effective_tags WHERE statement_id IN ({statement_ids_sql});")
 
 
+# The statement and tag triggers of the points cache, as (event, statements to rebuild):
+# created by m008, gated by m009.
+_STATEMENT_TAG_TRIGGERS = {
+    "tags_ai": ("AFTER INSERT ON tags", "NEW.statement_id"),
+    "tags_ad": ("AFTER DELETE ON tags", "OLD.statement_id"),
+    "tags_au": ("AFTER UPDATE OF id, statement_id, topic_id, stance, score, confidence ON tags",
+                "OLD.statement_id, NEW.statement_id"),
+    "statements_ai": ("AFTER INSERT ON statements", "NEW.id"),
+    "statements_ad": ("AFTER DELETE ON statements", "OLD.id"),
+    "statements_au": ("AFTER UPDATE OF id, doc_id, actor_id, group_id, date, quote_type ON statements",
+                      "OLD.id, NEW.id"),
+}
+
+
 @migrations()
 def m008_stance_points_cache(db: Database) -> None:
     """A stored copy of `effective_tags`' narrow columns, kept equal to the view by triggers.
@@ -351,14 +365,7 @@ def m008_stance_points_cache(db: Database) -> None:
     """
     by_actor = "SELECT statement_id FROM statement_overrides WHERE actor_id = {}"
     triggers = {
-        "tags_ai": ("AFTER INSERT ON tags", "NEW.statement_id"),
-        "tags_ad": ("AFTER DELETE ON tags", "OLD.statement_id"),
-        "tags_au": ("AFTER UPDATE OF id, statement_id, topic_id, stance, score, confidence ON tags",
-                    "OLD.statement_id, NEW.statement_id"),
-        "statements_ai": ("AFTER INSERT ON statements", "NEW.id"),
-        "statements_ad": ("AFTER DELETE ON statements", "OLD.id"),
-        "statements_au": ("AFTER UPDATE OF id, doc_id, actor_id, group_id, date, quote_type ON statements",
-                          "OLD.id, NEW.id"),
+        **_STATEMENT_TAG_TRIGGERS,
         "so_ai": ("AFTER INSERT ON statement_overrides", "NEW.statement_id"),
         "so_ad": ("AFTER DELETE ON statement_overrides", "OLD.statement_id"),
         "so_au": ("AFTER UPDATE ON statement_overrides", "OLD.statement_id, NEW.statement_id"),
@@ -404,17 +411,8 @@ def m008_stance_points_cache(db: Database) -> None:
     ])
 
 
-# The statement and tag triggers of m008, as (event, statements to rebuild); m009 gates them.
-_DEFERRABLE_TRIGGERS = {
-    "tags_ai": ("AFTER INSERT ON tags", "NEW.statement_id"),
-    "tags_ad": ("AFTER DELETE ON tags", "OLD.statement_id"),
-    "tags_au": ("AFTER UPDATE OF id, statement_id, topic_id, stance, score, confidence ON tags",
-                "OLD.statement_id, NEW.statement_id"),
-    "statements_ai": ("AFTER INSERT ON statements", "NEW.id"),
-    "statements_ad": ("AFTER DELETE ON statements", "OLD.id"),
-    "statements_au": ("AFTER UPDATE OF id, doc_id, actor_id, group_id, date, quote_type ON statements",
-                      "OLD.id, NEW.id"),
-}
+# m009 gates the statement and tag triggers of m008.
+_DEFERRABLE_TRIGGERS = _STATEMENT_TAG_TRIGGERS
 
 
 @migrations()
