@@ -6,7 +6,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from db import points_cache
+from db import period_means, points_cache
 from db.queries_filter import ViewFilter, tag_conditions, where_sql
 
 # Excerpt length shown in hovers and tables; the detail view shows the whole text.
@@ -104,7 +104,17 @@ def _aggregate_sql(f: ViewFilter, granularity: str) -> tuple[str, list]:
 
 
 def stance_aggregates(db: Database, f: ViewFilter, granularity: str) -> list[dict]:
-    """Mean stance score per week or month, per line (actor or group) and topic, in period order."""
+    """Mean stance score per week or month, per line (actor or group) and topic, in period order.
+
+    The plain view of a topic comes from the means the last run stored (db.period_means).
+    """
+    if period_means.usable(db, f, granularity):
+        return period_means.stored_means(db, f, granularity)
+    return live_stance_aggregates(db, f, granularity)
+
+
+def live_stance_aggregates(db: Database, f: ViewFilter, granularity: str) -> list[dict]:
+    """`stance_aggregates` computed from the stance points."""
     sql, params = _aggregate_sql(f, granularity)
     return list(db.query(sql + " ORDER BY period, series_id, topic_id", params))
 

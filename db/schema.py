@@ -515,6 +515,33 @@ def m012_shift_log_roles(db: Database) -> None:
     ])
 
 
+@migrations()
+def m013_period_means(db: Database) -> None:
+    """Weekly and monthly means per line and topic, stored by each run (see db.period_means)."""
+    _run(db, [
+        """CREATE TABLE period_means (
+            level TEXT NOT NULL,
+            granularity TEXT NOT NULL,
+            period TEXT NOT NULL,
+            series_id TEXT,
+            topic_id TEXT NOT NULL,
+            mean_score REAL,
+            n INTEGER,
+            n_support INTEGER,
+            n_oppose INTEGER,
+            n_neutral INTEGER,
+            first_date TEXT,
+            last_date TEXT
+        )""",
+        "CREATE INDEX idx_period_means_view ON period_means(level, granularity, topic_id, period, series_id)",
+        "CREATE INDEX idx_period_means_topic ON period_means(topic_id)",
+        """CREATE TABLE period_means_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            built_at TEXT NOT NULL
+        )""",
+    ])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)

@@ -121,7 +121,10 @@ def test_ingest_stores_the_shifts_of_its_run_and_statistics(tmp_path):
     assert shift_store.stored_params(db) is not None
     assert shift_store.changed_lines(db) == set()
     assert next(db.query("SELECT COUNT(*) AS n FROM stance_points_cache"))["n"] >= 1
-    # the run also left the planner its statistics
+    # the run also stored the period means and left the planner its statistics
+    from db import period_means
+
+    assert period_means.is_built(db)
     assert next(db.query("SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'statements'"))["n"] >= 1
 
 

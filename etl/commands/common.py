@@ -77,18 +77,19 @@ def run_exit(report) -> None:
 
 
 def after_run(db) -> None:
-    """After a run: bring the stored shifts up to date and refresh the planner's statistics.
+    """After a run: store shifts and period means of what changed, and refresh the planner's statistics.
 
     A failure of either is reported, never fatal: readers stay right without them, only slower.
     """
     from db.connection import refresh_statistics
     from etl.errors import StanceError
-    from etl.shift_lines import update_stored_shifts
+    from etl.upkeep import update_stored_results
 
     try:
-        update_stored_shifts(db)
+        update_stored_results(db)
     except (StanceError, sqlite3.Error) as exc:
-        click.echo(f"warning: stored shifts not updated ({exc}); readers will detect them afresh", err=True)
+        click.echo(f"warning: stored shifts and means not updated ({exc}); readers will compute them afresh",
+                   err=True)
     try:
         refresh_statistics(db)
     except sqlite3.Error as exc:

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from db.connection import open_db, refresh_statistics
-from etl.shift_lines import update_stored_shifts
+from etl.upkeep import update_stored_results
 
 TOPICS = {
     "nato_membership": ("NATO membership for Ukraine", "Ukraine should join NATO."),
@@ -260,11 +260,11 @@ def main() -> None:
     start = time.perf_counter()
     counts = build(args.out, args.statements, args.seed)
     took = time.perf_counter() - start
-    # As `stance ingest` ends: store every line's shifts (the dashboard reads them from the store)
+    # As `stance ingest` ends: store every line's shifts and the period means (the dashboard reads them)
     # and sample the planner's statistics.
     start = time.perf_counter()
     db = open_db(args.out)
-    stored = update_stored_shifts(db)
+    stored = update_stored_results(db)["shifts"]
     refresh_statistics(db)
     db.close()
     size = args.out.stat().st_size / 1e6

@@ -1,0 +1,75 @@
+"""Stored weekly and monthly means (migration m013): the timeline's default view, kept per run.
+
+A topic's weekly or monthly means per line scan all of its stance points, seconds at a million
+statements. Every run stores them for each topic whose points changed (both levels, both
+granularities), in the same transaction as the shift store, whose change log tells which
+topics those are. A reader takes the stored rows only for the plain view (a topic and a level,
+no other filter) of a topic nobody changed since; otherwise it computes them as before.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlite_utils import Database
+
+from db.queries_filter import ViewFilter
+from db.store import now
+
+LEVELS = ("person", "group")
+GRANULARITIES = ("week", "month")
+_COLUMNS = ("period", "series_id", "topic_id", "mean_score", "n", "n_support", "n_oppose", "n_neutral",
+            "first_date", "last_date")
+
+
+def is_built(db: Database) -> bool:
+    """Whether any run has stored the means yet."""
+    return "period_means_state" in db.table_names() and \
+        next(db.query("SELECT COUNT(*) AS n FROM period_means_state"))["n"] > 0
+
+
+def changed_topics(db: Database) -> set[str]:
+    """Topics whose stance points changed since the last run (from the shift store's change log)."""
+    return {r["topic_id"] for r in db.query("SELECT DISTINCT topic_id FROM shift_lines_changed")}
+
+
+def all_topics(db: Database) -> set[str]:
+    """Every topic with a stance point."""
+    return {r["topic_id"] for r in db.query(
+        "SELECT DISTINCT topic_id FROM stance_points_cache WHERE topic_id IS NOT NULL")}
+
+
+def store_topics(db: Database, topics: Iterable[str]) -> int:
+    """Compute and store the means of these topics (inside the caller's transaction); rows stored."""
+    from db.queries_stance import live_stance_aggregates
+
+    stored = 0
+    for topic in sorted(set(topics)):
+        db.execute("DELETE FROM period_means WHERE topic_id = ?", [topic])
+        for level in LEVELS:
+            for granularity in GRANULARITIES:
+                rows = live_stance_aggregates(db, ViewFilter(topic=topic, level=level), granularity)
+                db.conn.executemany(
+                    f"INSERT INTO period_means (level, granularity, {', '.join(_COLUMNS)})"
+                    f" VALUES (?, ?, {', '.join('?' for _ in _COLUMNS)})",
+                    [(level, granularity, *(r[c] for c in _COLUMNS)) for r in rows])
+                stored += len(rows)
+    db.execute("INSERT OR REPLACE INTO period_means_state (id, built_at) VALUES (1, ?)", [now()])
+    return stored
+
+
+def usable(db: Database, f: ViewFilter, granularity: str) -> bool:
+    """Whether the stored means answer this view: the plain view of a topic unchanged since the last run."""
+    return (f.topic is not None and f == ViewFilter(topic=f.topic, level=f.level) and f.level in LEVELS
+            and granularity in GRANULARITIES and is_built(db) and f.topic not in changed_topics(db))
+
+
+def stored_means(db: Database, f: ViewFilter, granularity: str) -> list[dict]:
+    """The stored means of a plain view, with each line's current name, in period order."""
+    return list(db.query(f"""
+        SELECT p.period, p.series_id, COALESCE(a.name, p.series_id) AS series, p.topic_id, p.mean_score, p.n,
+               p.n_support, p.n_oppose, p.n_neutral, p.first_date, p.last_date
+        FROM period_means p LEFT JOIN actors a ON a.id = p.series_id
+        WHERE p.level = ? AND p.granularity = ? AND p.topic_id = ?
+        ORDER BY p.period, p.series_id, p.topic_id
+    """, [f.level, granularity, f.topic]))
