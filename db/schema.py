@@ -486,6 +486,14 @@ def m011_alignment_totals_index(db: Database) -> None:
               "(topic_id, actor_id, group_id, date, score, statement_id)"])
 
 
+# Trigger body: mark every line actor NEW.id's statements are on as changed (m012, m014).
+_LOG_ACTOR_LINES = ("INSERT INTO shift_lines_changed (actor_id, group_id, topic_id)"
+                    " SELECT DISTINCT c.actor_id, COALESCE(c.group_id, ''), c.topic_id FROM stance_points_cache c"
+                    " WHERE c.actor_id = NEW.id AND c.topic_id IS NOT NULL"
+                    " AND NOT EXISTS (SELECT 1 FROM shift_lines_changed l WHERE l.actor_id = c.actor_id"
+                    " AND l.group_id = COALESCE(c.group_id, '') AND l.topic_id = c.topic_id);")
+
+
 @migrations()
 def m012_shift_log_roles(db: Database) -> None:
     """A role added, ended or removed, or an actor's kind changed, also marks shift lines changed.
@@ -501,11 +509,7 @@ def m012_shift_log_roles(db: Database) -> None:
             " AND NOT EXISTS (SELECT 1 FROM shift_lines_changed l WHERE l.actor_id = c.actor_id"
             " AND l.group_id = '' AND l.topic_id = c.topic_id);")
     # An actor turned from person to group (or back) moves every line its statements are on.
-    kind = ("INSERT INTO shift_lines_changed (actor_id, group_id, topic_id)"
-            " SELECT DISTINCT c.actor_id, COALESCE(c.group_id, ''), c.topic_id FROM stance_points_cache c"
-            " WHERE c.actor_id = NEW.id AND c.topic_id IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM shift_lines_changed l WHERE l.actor_id = c.actor_id"
-            " AND l.group_id = COALESCE(c.group_id, '') AND l.topic_id = c.topic_id);")
+    kind = _LOG_ACTOR_LINES
     _run(db, [
         f"CREATE TRIGGER shift_lines_changed_roles_ai AFTER INSERT ON actor_roles BEGIN {note.format('NEW')} END",
         f"CREATE TRIGGER shift_lines_changed_roles_ad AFTER DELETE ON actor_roles BEGIN {note.format('OLD')} END",
@@ -539,6 +543,20 @@ def m013_period_means(db: Database) -> None:
             id INTEGER PRIMARY KEY CHECK (id = 1),
             built_at TEXT NOT NULL
         )""",
+    ])
+
+
+@migrations()
+def m014_shift_log_kind_only_on_change(db: Database) -> None:
+    """The kind trigger of m012 fires only when the kind really changes.
+
+    Each run mirrors the codebook into `actors` with an upsert that sets `kind` even when it is
+    the same, and m012's trigger then marked every actor's lines changed on every run.
+    """
+    _run(db, [
+        "DROP TRIGGER shift_lines_changed_kind",
+        "CREATE TRIGGER shift_lines_changed_kind AFTER UPDATE OF kind ON actors"
+        f" WHEN OLD.kind IS NOT NEW.kind BEGIN {_LOG_ACTOR_LINES} END",
     ])
 
 

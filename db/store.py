@@ -261,17 +261,23 @@ def sync_codebook(db: Database, codebook) -> None:
                 " known = 1, codebook_version = excluded.codebook_version",
                 [actor.id, actor.name, actor.kind, codebook.version],
             )
-        db.execute("DELETE FROM actor_roles")
+        # Roles change only where the codebook changed them: every role written again would wake
+        # the triggers that rebuild cache rows and mark shift lines changed, on every run.
+        wanted = {}
         for actor in codebook.actors:
             for role in actor.roles:
                 start = role.start.isoformat() if role.start else None
                 end = role.end.isoformat() if role.end else None
-                db.execute(
-                    "INSERT OR REPLACE INTO actor_roles (id, actor_id, group_id, office, title, start_date, end_date)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [content_id(actor.id, role.group, role.office, start), actor.id, role.group,
-                     role.office, role.title, start, end],
-                )
+                row = (content_id(actor.id, role.group, role.office, start), actor.id, role.group,
+                       role.office, role.title, start, end)
+                wanted[row[0]] = row
+        stored = {r[0]: tuple(r) for r in db.conn.execute(
+            "SELECT id, actor_id, group_id, office, title, start_date, end_date FROM actor_roles")}
+        gone = [(role_id,) for role_id, row in stored.items() if wanted.get(role_id) != row]
+        db.conn.executemany("DELETE FROM actor_roles WHERE id = ?", gone)
+        db.conn.executemany(
+            "INSERT INTO actor_roles (id, actor_id, group_id, office, title, start_date, end_date)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", [row for role_id, row in wanted.items() if stored.get(role_id) != row])
         for topic in codebook.topics:
             db.execute(
                 "INSERT INTO topics (id, label, proposition, codebook_version) VALUES (?, ?, ?, ?)"

@@ -8,7 +8,9 @@ from db import shift_store
 from db.review import correct_actor, correct_tag, reject_statement
 from etl.shift_lines import find_shifts, update_stored_shifts
 from etl.shifts import load_params
+from etl.upkeep import update_stored_results
 from positions_fixture import LineDB
+
 
 def live(db, **kw):
     """Shifts detected from the points, as if nothing were stored."""
@@ -197,3 +199,17 @@ def test_an_until_after_the_newest_statement_still_reads_the_store(lines):
     early = find_shifts(db, until="2025-01-01")
     assert key(early) == key(live(db, until="2025-01-01"))
     assert key(early) != key(live(db))
+
+
+def test_mirroring_an_unchanged_codebook_marks_nothing_changed(lines):
+    from db.store import sync_codebook
+    from minicodebook import mini_codebook
+
+    db = lines.db
+    codebook = mini_codebook()
+    sync_codebook(db, codebook)  # the first mirror changes roles and kinds: lines are marked
+    update_stored_results(db)
+    assert shift_store.changed_lines(db) == set()
+    sync_codebook(db, codebook)  # every run mirrors it again
+    assert shift_store.changed_lines(db) == set()
+    assert key(find_shifts(db)) == key(live(db))
