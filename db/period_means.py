@@ -66,7 +66,7 @@ def usable(db: Database, f: ViewFilter, granularity: str) -> bool:
 
 def stored_means(db: Database, f: ViewFilter, granularity: str) -> list[dict]:
     """The stored means of a plain view, with each line's current name, in period order."""
-    return list(db.query(f"""
+    return list(db.query("""
         SELECT p.period, p.series_id, COALESCE(a.name, p.series_id) AS series, p.topic_id, p.mean_score, p.n,
                p.n_support, p.n_oppose, p.n_neutral, p.first_date, p.last_date
         FROM period_means p LEFT JOIN actors a ON a.id = p.series_id
