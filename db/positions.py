@@ -22,7 +22,7 @@ WITH pts AS (
     SELECT 'person' AS level, e.actor_id AS line_id, e.*
     FROM {source} e
     LEFT JOIN actors a ON a.id = e.actor_id
-    WHERE COALESCE(a.kind, 'person') = 'person' AND {where}
+    WHERE :level IN ('all', 'person') AND COALESCE(a.kind, 'person') = 'person' AND {where}
     UNION ALL
     SELECT 'group' AS level,
         CASE
@@ -37,7 +37,7 @@ WITH pts AS (
         e.*
     FROM {source} e
     LEFT JOIN actors a ON a.id = e.actor_id
-    WHERE {where}
+    WHERE :level IN ('all', 'group') AND {where}
 )
 SELECT
     p.level, p.line_id, COALESCE(la.name, p.line_id) AS line_name,

@@ -112,9 +112,16 @@ def _wanted(line: tuple[str, str, str], level: str, line_id: str | None, topic: 
 
 def _detect_lines(db: Database, lines: set[tuple[str, str, str]], params: ShiftParams,
                   since: str | None = None) -> list[dict]:
-    """Shifts on just these lines, each read whole (one query per actor and level)."""
+    """Shifts on just these lines, each read whole (one query per actor and level).
+
+    A person never has a group line of their own id, nor a group a person line: those of the
+    change log's lines hold no points and are not read.
+    """
+    kinds = {a["id"]: a["kind"] for a in db.query("SELECT id, kind FROM actors")}
     found: list[dict] = []
     for lvl, lid in sorted({(lvl, lid) for lvl, lid, _ in lines}):
+        if (kinds.get(lid) or "person") != lvl and lid in kinds:
+            continue
         rows = [p for p in positions.stance_points(db, level=lvl, line_id=lid)
                 if (lvl, lid, p["topic"]) in lines]
         found += shifts_on_lines(rows, params, since=since)
