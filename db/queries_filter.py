@@ -35,12 +35,16 @@ class ViewFilter:
         return replace(self, **changes)
 
 
-def statement_conditions(f: ViewFilter, alias: str = "e", *, hints: bool = True) -> tuple[list[str], list]:
+def statement_conditions(f: ViewFilter, alias: str = "e", *, hints: bool = True,
+                         drive: bool = True) -> tuple[list[str], list]:
     """WHERE conditions (and their parameters) on an effective statement/tag row `alias`.
 
     `hints=False` leaves out the candidate-id conditions that only guide SQLite through the
     views; they are implied by the actor/group conditions, so the rows selected are the same.
+    `drive=False` marks the actor and search conditions with "+" so they cannot drive the plan:
+    a reader walking the newest-first index keeps its order and stops early.
     """
+    mark = "" if drive else "+"
     from db.queries import fts_query
 
     where: list[str] = []
@@ -54,7 +58,7 @@ def statement_conditions(f: ViewFilter, alias: str = "e", *, hints: bool = True)
             where.append(f"{alias}.statement_id IN (SELECT id FROM statements WHERE actor_id IN ({marks})"
                          f" UNION SELECT statement_id FROM statement_overrides WHERE actor_id IN ({marks}))")
             params.extend([*f.actors, *f.actors])
-        where.append(f"{alias}.actor_id IN ({marks})")
+        where.append(f"{mark}{alias}.actor_id IN ({marks})")
         params.extend(f.actors)
     if f.groups:
         marks = ", ".join("?" for _ in f.groups)
@@ -80,7 +84,7 @@ def statement_conditions(f: ViewFilter, alias: str = "e", *, hints: bool = True)
         where.append(f"{alias}.doc_id IN (SELECT id FROM documents WHERE source = ?)")
         params.append(f.source)
     if f.search and f.search.strip():
-        where.append(f"{alias}.statement_id IN (SELECT s2.id FROM statements_fts"
+        where.append(f"{mark}{alias}.statement_id IN (SELECT s2.id FROM statements_fts"
                      " JOIN statements s2 ON s2.rowid = statements_fts.rowid WHERE statements_fts MATCH ?)")
         params.append(fts_query(f.search))
     return where, params

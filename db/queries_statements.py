@@ -52,11 +52,8 @@ def _page_where(db: Database, f: ViewFilter, wanted: int) -> tuple[str, list]:
     or search) by the date order."""
     if not (f.actors or f.source or f.search) or not _walk_newest(db, f, wanted):
         return _statement_where(f)
-    # "+" keeps these conditions from driving the plan, so SQLite reads the newest index in order.
-    where, params = statement_conditions(f.with_(source=None), hints=False)
-    where = [w.replace("e.actor_id IN", "+e.actor_id IN", 1).replace("e.statement_id IN (SELECT s2.id FROM statements_fts",
-                                                                      "+e.statement_id IN (SELECT s2.id FROM statements_fts", 1)
-             for w in where]
+    # Conditions that cannot drive the plan, so SQLite reads the newest-first index in order.
+    where, params = statement_conditions(f.with_(source=None), hints=False, drive=False)
     if f.source:
         where.append("+d.source = ?")
         params.append(f.source)
