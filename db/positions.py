@@ -7,6 +7,7 @@ when the ETL left it empty, the person's dated role in `actor_roles` decides).
 
 from __future__ import annotations
 
+import json
 from typing import Iterable, Iterator
 
 from sqlite_utils import Database
@@ -85,14 +86,10 @@ def iter_stance_points(db: Database, *, level: str = "all", line_id: str | None 
 
 def statement_texts(db: Database, statement_ids: Iterable[str]) -> dict[str, str]:
     """The text of each of these statements, by id (evidence for the few points a reader shows)."""
-    ids = list(dict.fromkeys(i for i in statement_ids if i is not None))
-    out: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        out.update((r["id"], r["text"]) for r in db.query(
-            f"SELECT id, text FROM statements WHERE id IN ({marks})", chunk))
-    return out
+    ids = sorted({i for i in statement_ids if i is not None})
+    # One query however many ids: SQLite reads the list as a JSON array, not as host parameters.
+    return {r[0]: r[1] for r in db.conn.execute(
+        "SELECT id, text FROM statements WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])}
 
 
 # Count, score total and latest statement of every (topic, actor, stored group) in a window, in
