@@ -560,6 +560,27 @@ def m014_shift_log_kind_only_on_change(db: Database) -> None:
     ])
 
 
+@migrations()
+def m015_speaker_totals(db: Database) -> None:
+    """All-time totals per topic, speaker and group line, stored by each run for alignment's default view."""
+    _run(db, [
+        """CREATE TABLE speaker_totals (
+            topic TEXT NOT NULL,
+            actor_id TEXT,
+            group_line TEXT,
+            n INTEGER NOT NULL,
+            total REAL NOT NULL,
+            last_date TEXT,
+            last_statement TEXT
+        )""",
+        "CREATE INDEX idx_speaker_totals_topic ON speaker_totals(topic)",
+        """CREATE TABLE speaker_totals_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            built_at TEXT NOT NULL
+        )""",
+    ])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)

@@ -1,4 +1,5 @@
-"""What every run keeps up to date after it stores documents: stored shifts and period means."""
+"""What every run keeps up to date after it stores documents: stored shifts, period means and
+the all-time speaker totals alignment reads."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 
 from sqlite_utils import Database
 
-from db import period_means
+from db import period_means, positions
 from db.store import write_transaction
 from etl.shift_lines import update_stored_shifts
 
@@ -14,15 +15,20 @@ log = logging.getLogger(__name__)
 
 
 def update_stored_results(db: Database) -> dict:
-    """Store the shifts and weekly/monthly means of what changed since the last run, in one transaction.
+    """Store the shifts, weekly/monthly means and speaker totals of what changed since the last run,
+    in one transaction.
 
-    Both read the same change log, which the shift store empties: so they are brought up to
-    date together or not at all, and a reader never takes a stale mean for a fresh one.
+    All three follow the same change log, which the shift store empties: so they are brought up
+    to date together or not at all, and a reader never takes a stale total for a fresh one. Each
+    store is built whole the first time, then kept for the changed topics.
     """
     with write_transaction(db):
-        built = period_means.is_built(db)
-        topics = period_means.changed_topics(db) if built else period_means.all_topics(db)
+        changed = period_means.changed_topics(db)  # read before the shift store empties the log
+        means_topics = changed if period_means.is_built(db) else period_means.all_topics(db)
+        totals_topics = changed if positions.speaker_totals_built(db) else period_means.all_topics(db)
         shifts = update_stored_shifts(db)
-        means = period_means.store_topics(db, topics) if topics or not built else 0
-    log.info("stored results: %s; period means of %d topic(s), %d row(s)", shifts, len(topics), means)
-    return {"shifts": shifts, "topics": sorted(topics), "means": means}
+        means = period_means.store_topics(db, means_topics)
+        totals = positions.store_speaker_totals(db, totals_topics)
+    log.info("stored results: %s; period means of %d topic(s) (%d rows), speaker totals of %d (%d rows)",
+             shifts, len(means_topics), means, len(totals_topics), totals)
+    return {"shifts": shifts, "topics": sorted(means_topics), "means": means, "totals": totals}
