@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from sqlite_utils import Database
 
 from db import points_cache
+from db.store import now
 
 # Stance points on both kinds of line, read from the stance points cache (the narrow copy of
 # `effective_tags`). A group actor's own statements carry its own id as group_id; the CASE
@@ -158,7 +159,7 @@ def store_speaker_totals(db: Database, topics: Iterable[str]) -> int:
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(r["topic"], r["actor_id"], r["group_line"], r["n"], r["total"], r["last_date"], r["last_statement"])
          for r in rows])
-    db.execute("INSERT OR REPLACE INTO speaker_totals_state (id, built_at) VALUES (1, datetime('now'))")
+    db.execute("INSERT OR REPLACE INTO speaker_totals_state (id, built_at) VALUES (1, ?)", [now()])
     return len(rows)
 
 
