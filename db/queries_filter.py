@@ -102,12 +102,15 @@ def tag_conditions(f: ViewFilter, alias: str = "e", *, hints: bool = True) -> tu
     return where, params
 
 
-def topic_stance_conditions(f: ViewFilter) -> tuple[list[str], list]:
-    """The topic/stance filter as conditions on a stance point row `t`."""
+def topic_stance_conditions(f: ViewFilter, *, drive: bool = True) -> tuple[list[str], list]:
+    """The topic/stance filter as conditions on a stance point row `t`.
+
+    `drive=False` marks the topic condition with "+" so it cannot pick the index.
+    """
     inner: list[str] = []
     params: list = []
     if f.topic:
-        inner.append("t.topic_id = ?")
+        inner.append(f"{'' if drive else '+'}t.topic_id = ?")
         params.append(f.topic)
     if f.stances:
         inner.append(f"t.stance IN ({', '.join('?' for _ in f.stances)})")
@@ -124,17 +127,16 @@ def topic_stance_exists(f: ViewFilter, alias: str = "e", *, as_set: bool = False
     """
     from db import points_cache
 
-    inner, params = topic_stance_conditions(f)
+    # As a probe (EXISTS) the topic condition must not pick the index: a covering topic index
+    # (m011) would tempt SQLite to read the whole topic once per statement.
+    inner, params = topic_stance_conditions(f, drive=as_set)
     if not inner:
         return [], []
     if as_set:
         return ([f"{alias}.statement_id IN (SELECT t.statement_id FROM {points_cache.READ_SOURCE} t"
                  f" WHERE {' AND '.join(inner)})"], params)
-    # "+t.topic_id" keeps the probe on the statement index: a covering topic index (m011) would
-    # otherwise tempt SQLite to read the whole topic once per statement.
-    probe = [c.replace("t.topic_id", "+t.topic_id", 1) for c in inner]
     return ([f"EXISTS (SELECT 1 FROM {points_cache.READ_SOURCE} t WHERE t.statement_id = {alias}.statement_id"
-             f" AND {' AND '.join(probe)})"], params)
+             f" AND {' AND '.join(inner)})"], params)
 
 
 def where_sql(conditions: list[str]) -> str:
