@@ -14,7 +14,8 @@ from typing import Iterable
 from sqlite_utils import Database
 
 from db.queries_filter import ViewFilter
-from db.store import now
+from db import shift_store
+from db.store import has_state, now
 
 LEVELS = ("person", "group")
 GRANULARITIES = ("week", "month")
@@ -24,19 +25,7 @@ _COLUMNS = ("period", "series_id", "topic_id", "mean_score", "n", "n_support", "
 
 def is_built(db: Database) -> bool:
     """Whether any run has stored the means yet."""
-    return "period_means_state" in db.table_names() and \
-        next(db.query("SELECT COUNT(*) AS n FROM period_means_state"))["n"] > 0
-
-
-def changed_topics(db: Database) -> set[str]:
-    """Topics whose stance points changed since the last run (from the shift store's change log)."""
-    return {r["topic_id"] for r in db.query("SELECT DISTINCT topic_id FROM shift_lines_changed")}
-
-
-def all_topics(db: Database) -> set[str]:
-    """Every topic with a stance point."""
-    return {r["topic_id"] for r in db.query(
-        "SELECT DISTINCT topic_id FROM stance_points_cache WHERE topic_id IS NOT NULL")}
+    return has_state(db, "period_means_state")
 
 
 def store_topics(db: Database, topics: Iterable[str]) -> int:
@@ -61,7 +50,7 @@ def store_topics(db: Database, topics: Iterable[str]) -> int:
 def usable(db: Database, f: ViewFilter, granularity: str) -> bool:
     """Whether the stored means answer this view: the plain view of a topic unchanged since the last run."""
     return (f.topic is not None and f == ViewFilter(topic=f.topic, level=f.level) and f.level in LEVELS
-            and granularity in GRANULARITIES and is_built(db) and f.topic not in changed_topics(db))
+            and granularity in GRANULARITIES and is_built(db) and f.topic not in shift_store.changed_topics(db))
 
 
 def stored_means(db: Database, f: ViewFilter, granularity: str) -> list[dict]:

@@ -66,3 +66,9 @@ def cache_differences(db: Database) -> int:
              + (SELECT COUNT(*) FROM (SELECT {cols} FROM {CACHE_TABLE} EXCEPT SELECT {cols} FROM effective_tags))
              + ABS((SELECT COUNT(*) FROM effective_tags) - (SELECT COUNT(*) FROM {CACHE_TABLE})) AS n
     """))["n"]
+
+
+def topics(db: Database) -> set[str]:
+    """Every topic with a stance point."""
+    return {r["topic_id"] for r in db.query(
+        f"SELECT DISTINCT topic_id FROM {CACHE_TABLE} WHERE topic_id IS NOT NULL")}

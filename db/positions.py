@@ -13,7 +13,6 @@ from typing import Iterable, Iterator
 from sqlite_utils import Database
 
 from db import points_cache
-from db.store import now
 
 # Stance points on both kinds of line, read from the stance points cache (the narrow copy of
 # `effective_tags`). A group actor's own statements carry its own id as group_id; the CASE
@@ -91,76 +90,6 @@ def statement_texts(db: Database, statement_ids: Iterable[str]) -> dict[str, str
     # One query however many ids: SQLite reads the list as a JSON array, not as host parameters.
     return {r[0]: r[1] for r in db.conn.execute(
         "SELECT id, text FROM statements WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])}
-
-
-# Count, score total and latest statement of every (topic, actor, stored group) in a window, in
-# one pass over a covering index (m011). Rows stored without a group are read apart: the
-# speaker's dated role decides their group line, as in _LINES_SQL.
-_TOTALS_SQL = """
-SELECT c.topic_id AS topic, c.actor_id, c.group_id AS group_line, COUNT(*) AS n, SUM(c.score) AS total,
-       MAX(c.date) AS last_date, c.statement_id AS last_statement
-FROM stance_points_cache c
-WHERE c.date IS NOT NULL AND c.group_id IS NOT NULL
-  AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
-  AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics)))
-GROUP BY c.topic_id, c.actor_id, c.group_id
-UNION ALL
-SELECT topic, actor_id, group_line, COUNT(*), SUM(score), MAX(date), statement_id FROM (
-    SELECT c.topic_id AS topic, c.actor_id, c.score, c.date, c.statement_id,
-           (SELECT r.group_id FROM actor_roles r
-            WHERE r.actor_id = c.actor_id
-              AND (r.start_date IS NULL OR r.start_date <= c.date)
-              AND (r.end_date IS NULL OR r.end_date >= c.date)
-            ORDER BY r.start_date DESC LIMIT 1) AS group_line
-    FROM stance_points_cache c
-    WHERE c.group_id IS NULL AND c.date IS NOT NULL
-      AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
-      AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics))))
-GROUP BY topic, actor_id, group_line
-"""
-
-
-def speaker_totals(db: Database, *, since: str | None = None, until: str | None = None) -> list[dict]:
-    """Per topic, speaker and group line in [since, until]: points, score total, latest statement.
-
-    Over all time (no window) the totals the last run stored answer for every topic unchanged
-    since; only the changed topics are summed again.
-    """
-    if since is None and until is None and speaker_totals_built(db):
-        changed = sorted(r["topic_id"] for r in db.query("SELECT DISTINCT topic_id FROM shift_lines_changed"))
-        stored = db.query(
-            "SELECT topic, actor_id, group_line, n, total, last_date, last_statement FROM speaker_totals"
-            " WHERE topic NOT IN (SELECT value FROM json_each(:changed))", {"changed": json.dumps(changed)})
-        fresh = live_speaker_totals(db, topics=changed) if changed else []
-        return list(stored) + fresh
-    return live_speaker_totals(db, since=since, until=until)
-
-
-def speaker_totals_built(db: Database) -> bool:
-    """Whether a run has stored the all-time speaker totals."""
-    return "speaker_totals_state" in db.table_names() and \
-        next(db.query("SELECT COUNT(*) AS n FROM speaker_totals_state"))["n"] > 0
-
-
-def live_speaker_totals(db: Database, *, since: str | None = None, until: str | None = None,
-                        topics: Iterable[str] | None = None) -> list[dict]:
-    """`speaker_totals` summed from the stance points (of `topics` only, when given)."""
-    wanted = None if topics is None else json.dumps(sorted(topics))
-    return list(db.query(_TOTALS_SQL, {"since": since, "until": until, "topics": wanted}))
-
-
-def store_speaker_totals(db: Database, topics: Iterable[str]) -> int:
-    """Store the all-time totals of these topics (inside the caller's transaction); rows stored."""
-    topics = sorted(set(topics))
-    db.conn.executemany("DELETE FROM speaker_totals WHERE topic = ?", [(t,) for t in topics])
-    rows = live_speaker_totals(db, topics=topics) if topics else []
-    db.conn.executemany(
-        "INSERT INTO speaker_totals (topic, actor_id, group_line, n, total, last_date, last_statement)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(r["topic"], r["actor_id"], r["group_line"], r["n"], r["total"], r["last_date"], r["last_statement"])
-         for r in rows])
-    db.execute("INSERT OR REPLACE INTO speaker_totals_state (id, built_at) VALUES (1, ?)", [now()])
-    return len(rows)
 
 
 def undated_point_count(db: Database) -> int:

@@ -38,6 +38,11 @@ def stored_params(db: Database) -> str | None:
     return row["params"] if row else None
 
 
+def changed_topics(db: Database) -> set[str]:
+    """Topics whose stance points changed since the last run (stored means and totals follow them too)."""
+    return {r["topic_id"] for r in db.query("SELECT DISTINCT topic_id FROM shift_lines_changed")}
+
+
 def changed_lines(db: Database) -> set[Line]:
     """Lines whose stance points changed since the store was last brought up to date."""
     return {(r["level"], r["line_id"], r["topic"]) for r in db.query(_CHANGED_LINES_SQL)}

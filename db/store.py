@@ -19,6 +19,11 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def has_state(db: Database, table: str) -> bool:
+    """Whether a run has written the one row of a stored result's state table (False before its migration)."""
+    return table in db.table_names() and next(db.query(f"SELECT COUNT(*) AS n FROM {table}"))["n"] > 0
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One transaction that takes the write lock at its start (BEGIN IMMEDIATE).

@@ -20,7 +20,7 @@ from typing import Iterable
 
 from sqlite_utils import Database
 
-from db import positions
+from db import speaker_totals
 from etl.shift_lines import resolve_actor
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def _lines(db: Database, since: str | None, until: str | None, topics: Iterable[
             lines[line_id] = _Line(line_id, name, kind)
         return lines[line_id]
 
-    for row in positions.speaker_totals(db, since=since, until=until):
+    for row in speaker_totals.totals(db, since=since, until=until):
         if wanted is not None and row["topic"] not in wanted:
             continue
         speaker, group = row["actor_id"], row["group_line"]

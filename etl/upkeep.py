@@ -7,7 +7,7 @@ import logging
 
 from sqlite_utils import Database
 
-from db import period_means, positions
+from db import period_means, points_cache, shift_store, speaker_totals
 from db.store import write_transaction
 from etl.shift_lines import update_stored_shifts
 
@@ -23,12 +23,12 @@ def update_stored_results(db: Database) -> dict:
     store is built whole the first time, then kept for the changed topics.
     """
     with write_transaction(db):
-        changed = period_means.changed_topics(db)  # read before the shift store empties the log
-        means_topics = changed if period_means.is_built(db) else period_means.all_topics(db)
-        totals_topics = changed if positions.speaker_totals_built(db) else period_means.all_topics(db)
+        changed = shift_store.changed_topics(db)  # read before the shift store empties the log
+        means_topics = changed if period_means.is_built(db) else points_cache.topics(db)
+        totals_topics = changed if speaker_totals.is_built(db) else points_cache.topics(db)
         shifts = update_stored_shifts(db)
         means = period_means.store_topics(db, means_topics)
-        totals = positions.store_speaker_totals(db, totals_topics)
+        totals = speaker_totals.store_topics(db, totals_topics)
     log.info("stored results: %s; period means of %d topic(s) (%d rows), speaker totals of %d (%d rows)",
              shifts, len(means_topics), means, len(totals_topics), totals)
     return {"shifts": shifts, "topics": sorted(means_topics), "means": means, "totals": totals}

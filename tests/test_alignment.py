@@ -108,18 +108,18 @@ def test_max_actors_keeps_the_busiest_lines(world):
 
 
 def test_stored_all_time_totals_answer_as_the_live_sum(world):
-    from db import positions
+    from db import speaker_totals
     from etl.upkeep import update_stored_results
 
     db = world.db
     live = alignment_pairs(db)
     update_stored_results(db)
-    assert positions.speaker_totals_built(db)
+    assert speaker_totals.is_built(db)
     assert alignment_pairs(db) == live
-    assert sorted(map(str, positions.speaker_totals(db))) == sorted(map(str, positions.live_speaker_totals(db)))
+    assert sorted(map(str, speaker_totals.totals(db))) == sorted(map(str, speaker_totals.live_totals(db)))
     # a correction after the run: its topic is summed again, the others still come from the store
     correct_tag(db, world.ids["rus_troops"]["tag_id"], "analyst", stance="support")
-    assert sorted(map(str, positions.speaker_totals(db))) == sorted(map(str, positions.live_speaker_totals(db)))
+    assert sorted(map(str, speaker_totals.totals(db))) == sorted(map(str, speaker_totals.live_totals(db)))
     assert pair_map(alignment_pairs(db))[frozenset(("France", "Russia"))]["agreement"] == 1.0
     # a window is always summed from the points
     assert alignment_pairs(db, since="2024-01-01") == alignment_pairs(db, since="2024-01-01", until="9999-12-31")
