@@ -14,6 +14,13 @@ from sqlite_utils import Database
 
 from db import points_cache
 
+# The group a speaker held a role in on the day of stance point `{alias}` (the latest role begun).
+ROLE_GROUP_SQL = """(SELECT r.group_id FROM actor_roles r
+    WHERE r.actor_id = {alias}.actor_id
+      AND (r.start_date IS NULL OR r.start_date <= {alias}.date)
+      AND (r.end_date IS NULL OR r.end_date >= {alias}.date)
+    ORDER BY r.start_date DESC LIMIT 1)"""
+
 # Stance points on both kinds of line, read from the stance points cache (the narrow copy of
 # `effective_tags`). A group actor's own statements carry its own id as group_id; the CASE
 # covers rows where the ETL left it empty. {where} narrows the rows read before the line rule
@@ -29,11 +36,7 @@ WITH pts AS (
         CASE
             WHEN a.kind = 'group' THEN e.actor_id
             WHEN e.group_id IS NOT NULL THEN e.group_id
-            ELSE (SELECT r.group_id FROM actor_roles r
-                  WHERE r.actor_id = e.actor_id
-                    AND (r.start_date IS NULL OR r.start_date <= e.date)
-                    AND (r.end_date IS NULL OR r.end_date >= e.date)
-                  ORDER BY r.start_date DESC LIMIT 1)
+            ELSE {role_group}
         END AS line_id,
         e.*
     FROM {source} e
@@ -81,7 +84,8 @@ def iter_stance_points(db: Database, *, level: str = "all", line_id: str | None 
         raise ValueError(f"level must be person, group or all, not {level!r}")
     params = {"level": level, "line_id": line_id, "topic": topic, "since": since, "until": until}
     where = _ONE_LINE_ROWS if line_id is not None else "1"
-    return db.query(_LINES_SQL.format(source=points_cache.READ_SOURCE, where=where), params)
+    return db.query(_LINES_SQL.format(source=points_cache.READ_SOURCE, where=where,
+                                      role_group=ROLE_GROUP_SQL.format(alias="e")), params)
 
 
 def statement_texts(db: Database, statement_ids: Iterable[str]) -> dict[str, str]:

@@ -15,11 +15,12 @@ from typing import Iterable
 from sqlite_utils import Database
 
 from db import shift_store
+from db.positions import ROLE_GROUP_SQL
 from db.store import has_state, now
 
 # Count, score total and latest statement of every (topic, actor, stored group) in a window, in
 # one pass over a covering index (m011). Rows stored without a group are read apart: the
-# speaker's dated role decides their group line, as in _LINES_SQL.
+# speaker's dated role decides their group line, as on the stance lines of db.positions.
 _TOTALS_SQL = """
 SELECT c.topic_id AS topic, c.actor_id, c.group_id AS group_line, COUNT(*) AS n, SUM(c.score) AS total,
        MAX(c.date) AS last_date, c.statement_id AS last_statement
@@ -31,17 +32,13 @@ GROUP BY c.topic_id, c.actor_id, c.group_id
 UNION ALL
 SELECT topic, actor_id, group_line, COUNT(*), SUM(score), MAX(date), statement_id FROM (
     SELECT c.topic_id AS topic, c.actor_id, c.score, c.date, c.statement_id,
-           (SELECT r.group_id FROM actor_roles r
-            WHERE r.actor_id = c.actor_id
-              AND (r.start_date IS NULL OR r.start_date <= c.date)
-              AND (r.end_date IS NULL OR r.end_date >= c.date)
-            ORDER BY r.start_date DESC LIMIT 1) AS group_line
+           {role_group} AS group_line
     FROM stance_points_cache c
     WHERE c.group_id IS NULL AND c.date IS NOT NULL
       AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
       AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics))))
 GROUP BY topic, actor_id, group_line
-"""
+""".format(role_group=ROLE_GROUP_SQL.format(alias="c"))
 
 
 def totals(db: Database, *, since: str | None = None, until: str | None = None) -> list[dict]:
