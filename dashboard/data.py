@@ -268,11 +268,11 @@ def shift_line_level(level: str) -> str:
 # --- exports (run only when the user clicks download) ----------------------------------
 
 def csv_maker(path: str, kind: str, f: ViewFilter, granularity: str = "statement",
-              shift_rows: list[dict] | None = None, shift_actor: str | None = None) -> Callable[[], bytes]:
+              shift_actor: str | None = None) -> Callable[[], bytes]:
     """A callable that builds one CSV export on demand (st.download_button runs it on click)."""
     def make() -> bytes:
-        rows = shift_rows
-        if kind == "shifts" and rows is None:  # the whole list, read only when the export is asked for
+        rows = None
+        if kind == "shifts":  # the whole list, read only when the export is asked for
             module = _optional("etl.shift_lines")
             with reader(path) as db:
                 rows = [] if module is None else module.find_shifts(db, topic=f.topic, actor=shift_actor,

@@ -100,10 +100,9 @@ def statement_card(src: data.Source, statement_id: str) -> dict | None:
 
 
 def download(label: str, src: data.Source, kind: str, f: ViewFilter, *, file_name: str, key: str,
-             granularity: str = "statement", shift_rows: list[dict] | None = None,
-             shift_actor: str | None = None) -> None:
+             granularity: str = "statement", shift_actor: str | None = None) -> None:
     """A CSV download built only when clicked, from the same filter as the view."""
-    st.download_button(label, data=data.csv_maker(src.path, kind, f, granularity, shift_rows, shift_actor),
+    st.download_button(label, data=data.csv_maker(src.path, kind, f, granularity, shift_actor),
                        file_name=file_name, mime="text/csv", key=key, on_click="ignore", icon=":material/download:")
 
 
