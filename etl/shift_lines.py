@@ -56,13 +56,14 @@ def find_shifts(db: Database, *, topic: str | None = None, actor: str | None = N
 
     Detection reads every point up to `until`; `since` only filters the shifts reported. With
     the stored parameters and no statement after `until`, stored shifts answer and only the
-    lines changed since the last run are detected again. `texts=False` leaves out the before/after sentences (chart
-    markers need none, and a large archive has tens of thousands of shifts).
+    lines changed since the last run are detected again. `texts=False` leaves out the
+    before/after sentences (chart markers need none, and a large archive has tens of thousands
+    of shifts).
     """
     params = as_params(params)
     line_id = resolve_actor(db, actor)["id"] if actor else None
     wanted = None if line_ids is None else set(line_ids)
-    if shift_store.stored_params(db) == params_key(params) and _nothing_after(db, until):
+    if _stored_for(db, params) and _nothing_after(db, until):
         found = _stored_and_changed(db, params, level=level, line_id=line_id, topic=topic, since=since,
                                     line_ids=wanted)
         if until is not None:
@@ -86,7 +87,7 @@ def shift_page(db: Database, *, topic: str | None = None, actor: str | None = No
     """
     params = as_params(None)
     line_id = resolve_actor(db, actor)["id"] if actor else None
-    if shift_store.stored_params(db) == params_key(params) and not any(
+    if _stored_for(db, params) and not any(
             _wanted(line, level, line_id, topic) for line in shift_store.changed_lines(db)):
         total = shift_store.stored_shift_count(db, level=level, line_id=line_id, topic=topic, since=since)
         rows = shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
@@ -94,6 +95,11 @@ def shift_page(db: Database, *, topic: str | None = None, actor: str | None = No
         return with_texts(db, rows), total
     found = find_shifts(db, topic=topic, actor=actor, since=since, level=level, params=params, texts=False)
     return with_texts(db, found[offset:offset + limit]), len(found)
+
+
+def _stored_for(db: Database, params: ShiftParams) -> bool:
+    """Whether the shift store was built with these detector parameters."""
+    return shift_store.stored_params(db) == params_key(params)
 
 
 def _nothing_after(db: Database, until: str | None) -> bool:
@@ -149,7 +155,7 @@ def update_stored_shifts(db: Database, params: ShiftParams | Mapping | None = No
     params = as_params(params)
     key = params_key(params)
     with write_transaction(db):
-        rebuild = shift_store.stored_params(db) != key
+        rebuild = not _stored_for(db, params)
         lines = None if rebuild else shift_store.changed_lines(db)
         if lines is not None and not lines:
             return {"lines": 0, "shifts": 0, "rebuilt": False}
