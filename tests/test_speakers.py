@@ -19,6 +19,18 @@ def extractor():
     return StatementExtractor(mini_codebook(), load_nlp())
 
 
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(mini_codebook(), load_nlp())
+
+
+def engine_statements(engine, text: str, published: date):
+    """Statements of `text` through the whole engine, which also decides which sentences are parsed."""
+    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
+                   source=None, published=published, date_source="metadata")
+    return engine.extract(doc).statements
+
+
 def speakers(extractor, text: str, published: date | None):
     doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
                    source=None, published=published, date_source="metadata")
@@ -150,26 +162,21 @@ def test_a_sentence_opening_on_a_full_name_gives_its_surname(text, expected):
     assert opening_name(text) == expected
 
 
-def test_a_person_introduced_without_speech_is_the_next_pronoun_antecedent():
+def test_a_person_introduced_without_speech_is_the_next_pronoun_antecedent(engine):
     # Only sentences that may hold a statement, or that open on a name, are parsed: the
     # introduction of a new panellist carries no speech verb, yet "he" must go to him.
-    engine = Engine(mini_codebook(), load_nlp())
     text = ("Pete Hegseth said Europe had to pay more. Tomasz Lis, of a Gdansk think tank, made the case "
             "for a mission. A reassurance force, he argued, was the least Europe owed Ukraine.")
-    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
-                   source=None, published=date(2025, 3, 1), date_source="metadata")
-    names = [s.actor_name for s in engine.extract(doc).statements]
+    statements = engine_statements(engine, text, date(2025, 3, 1))
+    names = [s.actor_name for s in statements]
     assert names == ["Pete Hegseth", "Tomasz Lis"]
 
 
-def test_a_bare_surname_opening_a_sentence_is_the_person_introduced_before():
-    engine = Engine(mini_codebook(), load_nlp())
+def test_a_bare_surname_opening_a_sentence_is_the_person_introduced_before(engine):
     text = ("Sen. Dale Crane of Ohio, the committee's chairman, has doubts about the plan. "
             "Pete Hegseth said the plan was sound. "
             "Crane was unconvinced. He said Europe had to pay far more for its own defence.")
-    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
-                   source=None, published=date(2025, 3, 1), date_source="metadata")
-    statements = engine.extract(doc).statements
+    statements = engine_statements(engine, text, date(2025, 3, 1))
     assert [(s.actor_name, s.mention) for s in statements][-1] == ("Dale Crane", "He")
 
 
@@ -197,13 +204,11 @@ def test_a_voice_for_a_group_or_person_speaks_for_them(extractor, text, expected
     assert [s.actor_name for s in statements] == [expected]
 
 
-def test_a_role_opening_a_sentence_without_speech_is_the_next_pronoun_antecedent():
-    engine = Engine(mini_codebook(), load_nlp())
+def test_a_role_opening_a_sentence_without_speech_is_the_next_pronoun_antecedent(engine):
     text = ("Pete Hegseth said Europe had to pay more. Britain's prime minister has also moved. "
             "Speaking in London, he said Britain would spend more on defence.")
-    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
-                   source=None, published=date(2025, 3, 2), date_source="metadata")
-    names = [s.actor_name for s in engine.extract(doc).statements]
+    statements = engine_statements(engine, text, date(2025, 3, 2))
+    names = [s.actor_name for s in statements]
     assert names == ["Pete Hegseth", "Keir Starmer"]
 
 
@@ -231,11 +236,9 @@ def test_a_known_first_name_before_a_capitalised_word_is_worth_a_parse(text, exp
     assert names_someone_new(load_nlp().make_doc(text)) is expected
 
 
-def test_a_person_named_through_a_title_apposition_is_the_next_pronoun_antecedent():
-    engine = Engine(mini_codebook(), load_nlp())
+def test_a_person_named_through_a_title_apposition_is_the_next_pronoun_antecedent(engine):
     text = ("Pete Hegseth said Europe had to pay more. Our guest in the studio, the defence economist Darius Lenk, "
             "was less sure. Europe, he said, could not pay more this year.")
-    doc = Document(id="s", origin="s.md", fmt="markdown", title=None, text=text, url=None,
-                   source=None, published=date(2025, 3, 1), date_source="metadata")
-    names = [s.actor_name for s in engine.extract(doc).statements]
+    statements = engine_statements(engine, text, date(2025, 3, 1))
+    names = [s.actor_name for s in statements]
     assert names == ["Pete Hegseth", "Darius Lenk"]
