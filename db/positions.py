@@ -88,6 +88,23 @@ def iter_stance_points(db: Database, *, level: str = "all", line_id: str | None 
                                       role_group=ROLE_GROUP_SQL.format(alias="e")), params)
 
 
+def line_points(db: Database, level: str, line_id: str, topic: str, *, since: str | None = None,
+                until: str | None = None, doc_ids: Iterable[str] | None = None) -> list[dict]:
+    """The stance points of one line dated from `since` to `until`, or of these documents only."""
+    where = [_ONE_LINE_ROWS, "e.topic_id = :topic"]
+    if since is not None:
+        where.append("e.date >= :since")
+    if until is not None:
+        where.append("e.date <= :until")
+    docs = None
+    if doc_ids is not None:
+        docs = json.dumps(sorted(set(doc_ids)))
+        where.append("e.statement_id IN (SELECT id FROM statements WHERE doc_id IN (SELECT value FROM json_each(:docs)))")
+    params = {"level": level, "line_id": line_id, "topic": topic, "since": since, "until": until, "docs": docs}
+    return list(db.query(_LINES_SQL.format(source=points_cache.READ_SOURCE, where=" AND ".join(where),
+                                           role_group=ROLE_GROUP_SQL.format(alias="e")), params))
+
+
 def statement_texts(db: Database, statement_ids: Iterable[str]) -> dict[str, str]:
     """The text of each of these statements, by id (evidence for the few points a reader shows)."""
     ids = sorted({i for i in statement_ids if i is not None})

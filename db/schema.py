@@ -581,6 +581,76 @@ def m015_speaker_totals(db: Database) -> None:
     ])
 
 
+# Trigger bodies (m016). NOT EXISTS, not INSERT OR IGNORE: an outer statement's own conflict
+# clause (an upsert's) would override the trigger's. {0} is NEW or OLD.
+_NOT_LOGGED = (" WHERE NOT EXISTS (SELECT 1 FROM point_days_changed l WHERE l.actor_id = k.actor_id"
+               " AND l.group_id = k.group_id AND l.topic_id = k.topic_id AND l.date = k.date AND l.doc_id = k.doc_id);")
+# The day and document of one changed stance point row.
+_LOG_POINT_DAY = ("INSERT INTO point_days_changed (actor_id, group_id, topic_id, date, doc_id)"
+                  " SELECT * FROM (SELECT COALESCE({0}.actor_id, '') AS actor_id, COALESCE({0}.group_id, '') AS group_id,"
+                  " COALESCE({0}.topic_id, '') AS topic_id, COALESCE({0}.date, '') AS date,"
+                  " COALESCE({0}.doc_id, '') AS doc_id) k" + _NOT_LOGGED)
+# A role or kind change moves points between lines without touching the cache: whole lines ('*').
+_LOG_ROLE_WHOLE = ("INSERT INTO point_days_changed (actor_id, group_id, topic_id, date, doc_id)"
+                   " SELECT * FROM (SELECT DISTINCT c.actor_id, '' AS group_id, c.topic_id, '*' AS date, '' AS doc_id"
+                   " FROM stance_points_cache c WHERE c.actor_id = {0}.actor_id AND c.group_id IS NULL"
+                   " AND c.topic_id IS NOT NULL) k" + _NOT_LOGGED)
+_LOG_KIND_WHOLE = ("INSERT INTO point_days_changed (actor_id, group_id, topic_id, date, doc_id)"
+                   " SELECT * FROM (SELECT DISTINCT c.actor_id, COALESCE(c.group_id, '') AS group_id, c.topic_id,"
+                   " '*' AS date, '' AS doc_id FROM stance_points_cache c WHERE c.actor_id = NEW.id"
+                   " AND c.topic_id IS NOT NULL) k" + _NOT_LOGGED)
+
+
+@migrations()
+def m016_shift_store_by_day(db: Database) -> None:
+    """Keep the shift store by the days that changed, not by whole lines (see etl.line_update).
+
+    `point_days_changed` logs the day and document of every changed stance point beside m010's
+    line log ('*' for a whole line: a role or kind change). Each line keeps its usable points
+    counted per day and all its candidate shifts, so a run re-reads only the days around a
+    change. The store is marked unbuilt so the next run builds the new tables whole.
+    """
+    _run(db, [
+        """CREATE TABLE point_days_changed (
+            actor_id TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL,
+            date TEXT NOT NULL,
+            doc_id TEXT NOT NULL,
+            PRIMARY KEY (actor_id, group_id, topic_id, date, doc_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE line_day_counts (
+            level TEXT NOT NULL,
+            line_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            date TEXT NOT NULL,
+            support INTEGER NOT NULL,
+            oppose INTEGER NOT NULL,
+            neutral INTEGER NOT NULL,
+            PRIMARY KEY (level, line_id, topic, date)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE shift_candidates (
+            level TEXT NOT NULL,
+            line_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            shift_date TEXT NOT NULL,
+            candidate TEXT NOT NULL,
+            PRIMARY KEY (level, line_id, topic, shift_date)
+        ) WITHOUT ROWID""",
+        f"CREATE TRIGGER point_days_changed_ai AFTER INSERT ON stance_points_cache BEGIN {_LOG_POINT_DAY.format('NEW')} END",
+        f"CREATE TRIGGER point_days_changed_ad AFTER DELETE ON stance_points_cache BEGIN {_LOG_POINT_DAY.format('OLD')} END",
+        "CREATE TRIGGER point_days_changed_au AFTER UPDATE ON stance_points_cache BEGIN "
+        f"{_LOG_POINT_DAY.format('OLD')} {_LOG_POINT_DAY.format('NEW')} END",
+        f"CREATE TRIGGER point_days_changed_roles_ai AFTER INSERT ON actor_roles BEGIN {_LOG_ROLE_WHOLE.format('NEW')} END",
+        f"CREATE TRIGGER point_days_changed_roles_ad AFTER DELETE ON actor_roles BEGIN {_LOG_ROLE_WHOLE.format('OLD')} END",
+        "CREATE TRIGGER point_days_changed_roles_au AFTER UPDATE ON actor_roles BEGIN "
+        f"{_LOG_ROLE_WHOLE.format('OLD')} {_LOG_ROLE_WHOLE.format('NEW')} END",
+        "CREATE TRIGGER point_days_changed_kind AFTER UPDATE OF kind ON actors"
+        f" WHEN OLD.kind IS NOT NEW.kind BEGIN {_LOG_KIND_WHOLE} END",
+        "DELETE FROM shift_store_state",
+    ])
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; a no-op when it already is."""
     migrations.apply(db)

@@ -10,6 +10,7 @@ recomputed by the reader.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from sqlite_utils import Database
@@ -41,6 +42,45 @@ def stored_params(db: Database) -> str | None:
 def changed_topics(db: Database) -> set[str]:
     """Topics whose stance points changed since the last run (stored means and totals follow them too)."""
     return {r["topic_id"] for r in db.query("SELECT DISTINCT topic_id FROM shift_lines_changed")}
+
+
+@dataclass
+class LineChange:
+    """What changed on one line since the last run: the days and documents of its changed points,
+    or the whole line (a role or kind change, or a change logged before days were)."""
+
+    days: set[str] = field(default_factory=set)
+    docs: set[str] = field(default_factory=set)
+    whole: bool = False
+
+
+# The day log (m016) expanded to lines as _CHANGED_LINES_SQL expands the line log.
+_CHANGED_DAYS_SQL = """
+SELECT 'person' AS level, actor_id AS line_id, topic_id AS topic, date, doc_id
+      FROM point_days_changed WHERE actor_id != ''
+UNION SELECT 'group', actor_id, topic_id, date, doc_id FROM point_days_changed WHERE actor_id != ''
+UNION SELECT 'group', group_id, topic_id, date, doc_id FROM point_days_changed WHERE group_id != ''
+UNION SELECT 'group', r.group_id, c.topic_id, c.date, c.doc_id FROM point_days_changed c
+      JOIN actor_roles r ON r.actor_id = c.actor_id WHERE c.group_id = ''
+"""
+
+
+def line_changes(db: Database) -> dict[Line, LineChange]:
+    """Each changed line with the days and documents that changed on it."""
+    changes = {line: LineChange() for line in changed_lines(db)}
+    logged_by_day: set[Line] = set()
+    for r in db.query(_CHANGED_DAYS_SQL):
+        line = (r["level"], r["line_id"], r["topic"])
+        change = changes.setdefault(line, LineChange())
+        logged_by_day.add(line)
+        if r["date"] == "*":
+            change.whole = True
+        else:
+            change.days.add(r["date"])
+            change.docs.add(r["doc_id"])
+    for line, change in changes.items():
+        change.whole = change.whole or line not in logged_by_day
+    return changes
 
 
 def changed_lines(db: Database) -> set[Line]:
@@ -114,5 +154,48 @@ def replace_shifts(db: Database, shifts: Iterable[dict], params: str, lines: Ite
     db.conn.executemany("INSERT INTO stored_shifts (level, line_id, topic, shift_date, shift) VALUES (?, ?, ?, ?, ?)",
                         rows)
     db.execute("DELETE FROM shift_lines_changed")
+    db.execute("DELETE FROM point_days_changed")
     db.execute("INSERT OR REPLACE INTO shift_store_state (id, params, built_at) VALUES (1, ?, ?)", [params, now()])
     return len(rows)
+
+
+def day_counts(db: Database, line: Line) -> list[tuple[str, dict[str, int]]]:
+    """The stored per-day stance counts of a line's usable points, by day."""
+    return [(r["date"], {"support": r["support"], "oppose": r["oppose"], "neutral": r["neutral"]})
+            for r in db.query("SELECT date, support, oppose, neutral FROM line_day_counts"
+                              " WHERE level = ? AND line_id = ? AND topic = ? ORDER BY date", list(line))]
+
+
+def replace_day_counts(db: Database, line: Line, days: Iterable[str] | None,
+                       counts: dict[str, dict[str, int]]) -> None:
+    """Store `counts` for these days of the line (every day when None), dropping what they held."""
+    if days is None:
+        db.execute("DELETE FROM line_day_counts WHERE level = ? AND line_id = ? AND topic = ?", list(line))
+    else:
+        db.conn.executemany("DELETE FROM line_day_counts WHERE level = ? AND line_id = ? AND topic = ? AND date = ?",
+                            [(*line, day) for day in days])
+    db.conn.executemany("INSERT INTO line_day_counts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(*line, day, c["support"], c["oppose"], c["neutral"]) for day, c in counts.items()])
+
+
+def candidates(db: Database, line: Line) -> list[dict]:
+    """Every stored candidate shift of a line."""
+    return [json.loads(r[0]) for r in db.conn.execute(
+        "SELECT candidate FROM shift_candidates WHERE level = ? AND line_id = ? AND topic = ?", list(line))]
+
+
+def replace_candidates(db: Database, line: Line, split_days: Iterable[str] | None, found: Iterable[dict]) -> None:
+    """Store the candidates `found` at these split days of the line (every day when None)."""
+    if split_days is None:
+        db.execute("DELETE FROM shift_candidates WHERE level = ? AND line_id = ? AND topic = ?", list(line))
+    else:
+        db.conn.executemany("DELETE FROM shift_candidates WHERE level = ? AND line_id = ? AND topic = ?"
+                            " AND shift_date = ?", [(*line, day) for day in split_days])
+    db.conn.executemany("INSERT INTO shift_candidates VALUES (?, ?, ?, ?, ?)",
+                        [(*line, c["shift_date"], json.dumps(c, ensure_ascii=False, default=str)) for c in found])
+
+
+def forget_line_details(db: Database) -> None:
+    """Drop every line's day counts and candidates (a rebuild stores them afresh)."""
+    db.execute("DELETE FROM line_day_counts")
+    db.execute("DELETE FROM shift_candidates")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from itertools import groupby
 from typing import Iterable, Mapping
 
 from sqlite_utils import Database
@@ -16,6 +17,7 @@ from sqlite_utils import Database
 from db import positions, shift_store
 from db.store import write_transaction
 from etl.errors import StanceError
+from etl.line_update import rebuild_line, update_line
 from etl.shifts import ShiftParams, as_params, line_key, params_key, shift_order, shifts_on_lines
 
 log = logging.getLogger(__name__)
@@ -146,27 +148,62 @@ def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_i
     return kept + fresh
 
 
-# Beyond this many changed lines, reading every point once is quicker than a query per line.
+# Beyond this many actors with whole lines to re-read, reading every point once is quicker.
 _FULL_READ_LINES = 200
 
 
 def update_stored_shifts(db: Database, params: ShiftParams | Mapping | None = None) -> dict:
-    """Bring the shift store up to date in one transaction: changed lines, or all when the parameters differ."""
+    """Bring the shift store up to date in one transaction: the changed days of changed lines,
+    or every line when the parameters differ (or the store was never built)."""
     params = as_params(params)
     key = params_key(params)
     with write_transaction(db):
         rebuild = not _stored_for(db, params)
-        lines = None if rebuild else shift_store.changed_lines(db)
-        if lines is not None and not lines:
+        changes = None if rebuild else shift_store.line_changes(db)
+        if changes is not None and not changes:
             return {"lines": 0, "shifts": 0, "rebuilt": False}
-        if lines is None or len({(lvl, lid) for lvl, lid, _ in lines}) > _FULL_READ_LINES:
-            rows = positions.iter_stance_points(db)
-            if lines is not None:
-                rows = (p for p in rows if line_key(p) in lines)
-            found = shifts_on_lines(rows, params, presorted=True)
+        names = _line_names(db)
+        whole = set() if changes is None else {line for line, c in changes.items() if c.whole}
+        found: list[dict] = []
+        if changes is None:
+            shift_store.forget_line_details(db)
+            found += _rebuild_lines(db, positions.iter_stance_points(db), None, params, names)
+        elif len({(lvl, lid) for lvl, lid, _ in whole}) > _FULL_READ_LINES:
+            found += _rebuild_lines(db, positions.iter_stance_points(db), whole, params, names)
         else:
-            found = _detect_lines(db, lines, params)
-        stored = shift_store.replace_shifts(db, found, key, lines)
-    count = "all" if lines is None else len(lines)
-    log.info("shift store: %s line(s) detected again, %d shift(s) stored", count, stored)
+            for lvl, lid in sorted({(lvl, lid) for lvl, lid, _ in whole}):
+                rows = positions.stance_points(db, level=lvl, line_id=lid)
+                found += _rebuild_lines(db, rows, {line for line in whole if line[:2] == (lvl, lid)}, params, names)
+            for line in sorted(set(changes or ()) - whole):
+                found += _as_listed(line, update_line(db, line, changes[line], params), names)
+        stored = shift_store.replace_shifts(db, found, key, None if changes is None else set(changes))
+    count = "all" if changes is None else len(changes)
+    log.info("shift store: %s line(s) updated (%d whole), %d shift(s) stored", count, len(whole), stored)
     return {"lines": count, "shifts": stored, "rebuilt": rebuild}
+
+
+def _rebuild_lines(db: Database, rows: Iterable[Mapping], lines: set | None, params: ShiftParams,
+                   names: dict[str, tuple[str, str]]) -> list[dict]:
+    """Store day counts and candidates of these lines (every line with points when None) from
+    `rows` grouped by line; their shifts. A wanted line without points is emptied."""
+    found: list[dict] = []
+    seen = set()
+    for line, group in groupby(rows, key=line_key):
+        if lines is not None and line not in lines:
+            continue
+        seen.add(line)
+        found += _as_listed(line, rebuild_line(db, line, list(group), params), names)
+    for line in (lines or set()) - seen:
+        rebuild_line(db, line, [], params)
+    return found
+
+
+def _line_names(db: Database) -> dict[str, tuple[str, str]]:
+    return {a["id"]: (a["name"], a["kind"]) for a in db.query("SELECT id, name, kind FROM actors")}
+
+
+def _as_listed(line: tuple[str, str, str], shifts: list[dict], names: dict[str, tuple[str, str]]) -> list[dict]:
+    """A line's shifts with the line's name, kind, level and topic, as `shifts_on_lines` lists them."""
+    lvl, lid, top = line
+    name, kind = names.get(lid, (lid, lvl))
+    return [{"actor": name, "actor_id": lid, "actor_kind": kind, "level": lvl, "topic": top, **s} for s in shifts]

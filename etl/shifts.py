@@ -254,7 +254,6 @@ def _candidate(points: Sequence[Mapping], days: Sequence[date], k: int, params: 
         "before_mean": round(b.mean, 3),
         "after_mean": round(a.mean, 3),
         "after_silence_days": (split_day - days[k - 1]).days,
-        "_k": k,
         "_clarity": b.share + a.share + abs(delta) / 2 + 0.01 * (len(b.points) + len(a.points)),
     }
 
@@ -270,55 +269,96 @@ def _drop_mixed_documents(points: list[Mapping]) -> list[Mapping]:
     return [p for p in points if p.get("doc_id") not in mixed]
 
 
-def detect_shifts(points: Sequence[Mapping], params: ShiftParams | None = None) -> list[dict]:
-    """Shifts in one line: `points` are dicts with date, stance, score (and ids, text), any order."""
-    params = params or ShiftParams()
+def usable_points(points: Sequence[Mapping], params: ShiftParams) -> list[Mapping]:
+    """The points the detector reads, in line order: dated, with a stance, confident enough, and
+    (with `skip_mixed_documents`) not from a document where the line takes both sides."""
     usable = [p for p in points if p.get("date") and p.get("stance") in STANCES
               and float(p.get("confidence", 1.0)) >= params.min_confidence]
     if params.skip_mixed_documents:
         usable = _drop_mixed_documents(usable)
     usable.sort(key=lambda p: (str(p["date"])[:10], str(p.get("doc_id") or ""), p.get("start") or 0))
+    return usable
+
+
+def line_candidates(usable: Sequence[Mapping], params: ShiftParams, split_days: Iterable[date] | None = None
+                    ) -> list[dict]:
+    """Candidate shifts of a line's usable points at every day boundary (or only at `split_days`).
+
+    A candidate reads at most `max_per_side` whole days on either side of its split, so the
+    candidates of a stretch of the line need only that stretch and that many days around it.
+    """
     days = [_day(p["date"]) for p in usable]
-    candidates = [c for k in range(1, len(usable)) if days[k] > days[k - 1]
-                  for c in [_candidate(usable, days, k, params)] if c is not None]
-    returned = _StanceCounts(usable)
-    accepted: dict[tuple[str, str], list[int]] = {}  # direction -> accepted splits, in order
+    wanted = None if split_days is None else set(split_days)
+    return [c for k in range(1, len(usable)) if days[k] > days[k - 1] and (wanted is None or days[k] in wanted)
+            for c in [_candidate(usable, days, k, params)] if c is not None]
+
+
+def collapse(candidates: Iterable[dict], counts: "DayCounts", params: ShiftParams) -> list[dict]:
+    """The shifts among a line's candidates: of those describing the same change, the clearest."""
+    accepted: dict[tuple[str, str], list[str]] = {}  # direction -> accepted split days, in order
     kept: list[dict] = []
-    for cand in sorted(candidates, key=lambda c: (-c["_clarity"], c["_k"])):
+    for cand in sorted(candidates, key=lambda c: (-c["_clarity"], c["shift_date"])):
         direction = (cand["from_stance"], cand["to_stance"])
         splits = accepted.setdefault(direction, [])
-        if not _same_change(cand["_k"], splits, cand["from_stance"], returned, params):
-            insort(splits, cand["_k"])
+        if not _same_change(cand["shift_date"], splits, cand["from_stance"], counts, params):
+            insort(splits, cand["shift_date"])
             kept.append(cand)
-    kept.sort(key=lambda c: c["_k"])
-    return [{k: v for k, v in c.items() if not k.startswith("_")} for c in kept]
+    kept.sort(key=lambda c: c["shift_date"])
+    return [public(c) for c in kept]
 
 
-class _StanceCounts:
-    """How many points of a stance lie between two positions of a line, in constant time."""
+def public(candidate: Mapping) -> dict:
+    """A candidate without the detector's working fields."""
+    return {k: v for k, v in candidate.items() if not k.startswith("_")}
 
-    def __init__(self, points: Sequence[Mapping]):
+
+def detect_shifts(points: Sequence[Mapping], params: ShiftParams | None = None) -> list[dict]:
+    """Shifts in one line: `points` are dicts with date, stance, score (and ids, text), any order."""
+    params = params or ShiftParams()
+    usable = usable_points(points, params)
+    return collapse(line_candidates(usable, params), DayCounts.of_points(usable), params)
+
+
+class DayCounts:
+    """How many usable points of each stance a line holds per day; counts between two days in log time."""
+
+    def __init__(self, rows: Iterable[tuple[str, Mapping[str, int]]]):
+        self.days: list[str] = []
         self._prefix = {s: [0] for s in STANCES}
-        for p in points:
-            for s, counts in self._prefix.items():
-                counts.append(counts[-1] + (p["stance"] == s))
+        for day, counts in sorted(rows, key=lambda r: r[0]):
+            self.days.append(day)
+            for s, prefix in self._prefix.items():
+                prefix.append(prefix[-1] + int(counts.get(s, 0)))
 
-    def between(self, stance: str, lo: int, hi: int) -> int:
-        """Points of `stance` at positions lo..hi-1."""
-        counts = self._prefix[stance]
-        return counts[hi] - counts[lo]
+    @classmethod
+    def of_points(cls, usable: Iterable[Mapping]) -> "DayCounts":
+        """The counts of these usable points."""
+        return cls(per_day(usable).items())
+
+    def between(self, stance: str, first_day: str, end_day: str) -> int:
+        """Points of `stance` dated from `first_day` up to, not including, `end_day` (ISO dates)."""
+        prefix = self._prefix[stance]
+        return prefix[bisect_left(self.days, end_day)] - prefix[bisect_left(self.days, first_day)]
 
 
-def _same_change(k: int, splits: list[int], from_stance: str, returned: _StanceCounts,
-                 params: ShiftParams) -> bool:
+def per_day(usable: Iterable[Mapping]) -> dict[str, dict[str, int]]:
+    """Usable points counted per day (ISO date) and stance."""
+    counts: dict[str, dict[str, int]] = {}
+    for p in usable:
+        day = counts.setdefault(str(p["date"])[:10], dict.fromkeys(STANCES, 0))
+        day[p["stance"]] += 1
+    return counts
+
+
+def _same_change(split: str, splits: list[str], from_stance: str, counts: DayCounts, params: ShiftParams) -> bool:
     """A candidate repeats an accepted one of its direction unless the old stance came back between them.
 
     The count between two splits only grows with their distance, so the nearest accepted split
     on either side decides.
     """
-    i = bisect_left(splits, k)
+    i = bisect_left(splits, split)
     near = ([splits[i - 1]] if i > 0 else []) + ([splits[i]] if i < len(splits) else [])
-    return any(returned.between(from_stance, *sorted((k, other))) < params.min_per_side for other in near)
+    return any(counts.between(from_stance, *sorted((split, other))) < params.min_per_side for other in near)
 
 
 # --- many lines at once ---------------------------------------------------------------

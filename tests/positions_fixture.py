@@ -32,20 +32,19 @@ class LineDB:
         return self
 
     def say(self, actor_id: str, day: str, topic: str, stance: str, *, group_id: str | None = None,
-            text: str | None = None, score: float | None = None, confidence: float = 0.9) -> dict:
-        """Add one document with one statement and one tag; returns the ids."""
+            text: str | None = None, score: float | None = None, confidence: float = 0.9,
+            doc_id: str | None = None) -> dict:
+        """Add one statement with one tag, in a new document or in `doc_id`'s; returns the ids."""
         self._n += 1
-        doc_id = content_id("doc", self._n)
         text = text or f"{actor_id} on {topic}: {stance} (#{self._n})"
-        self.db["documents"].insert({
-            "id": doc_id, "url": f"https://news.example.org/{self._n}", "source": "Test Wire",
-            "title": f"Article {self._n}", "published": day, "date_source": "metadata", "undated": 0,
-            "text": text, "raw_format": "markdown", "origin": f"a{self._n}.md", "ingested_at": day + "T08:00:00+00:00",
-        })
-        statement_id = content_id(doc_id, 0, len(text))
+        start = 0 if doc_id is None else self._n
+        if doc_id is None:
+            doc_id = content_id("doc", self._n)
+            self._new_document(doc_id, day, text)
+        statement_id = content_id(doc_id, start, len(text))
         self.db["statements"].insert({
             "id": statement_id, "doc_id": doc_id, "actor_id": actor_id, "group_id": group_id,
-            "mention": actor_id, "text": text, "start": 0, "end": len(text), "cue": "said",
+            "mention": actor_id, "text": text, "start": start, "end": start + len(text), "cue": "said",
             "quote_type": "indirect", "date": day, "confidence": 0.9, "rule": "test",
         })
         tag_id = content_id(statement_id, topic, "")
@@ -55,3 +54,10 @@ class LineDB:
             "cue": stance, "rule": "test", "codebook_version": "test",
         })
         return {"doc_id": doc_id, "statement_id": statement_id, "tag_id": tag_id}
+
+    def _new_document(self, doc_id: str, day: str, text: str) -> None:
+        self.db["documents"].insert({
+            "id": doc_id, "url": f"https://news.example.org/{self._n}", "source": "Test Wire",
+            "title": f"Article {self._n}", "published": day, "date_source": "metadata", "undated": 0,
+            "text": text, "raw_format": "markdown", "origin": f"a{self._n}.md", "ingested_at": day + "T08:00:00+00:00",
+        })

@@ -1,0 +1,104 @@
+"""Bring one line's stored detection up to date after changes on some of its days.
+
+The detector (`etl.shifts`) is a search for candidate shifts, each read from at most
+`max_per_side` whole days on either side of its split, followed by a collapse over all of a
+line's candidates that needs only how many points of a stance lie between two days. The store
+keeps both per line (`db.shift_store`: per-day stance counts and every candidate), so a change
+on a few days re-reads the points of those days and of the candidates around them, not the
+line, and the collapse still sees the whole line. The result equals `detect_shifts` on the
+whole line; tests/test_line_update.py compares the two on random changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable, Mapping
+
+from sqlite_utils import Database
+
+from db import positions, shift_store
+from db.shift_store import Line, LineChange
+from etl.shifts import DayCounts, ShiftParams, collapse, line_candidates, per_day, usable_points
+
+
+def rebuild_line(db: Database, line: Line, points: list[Mapping], params: ShiftParams) -> list[dict]:
+    """Store a line's day counts and candidates from all its points; its shifts."""
+    usable = usable_points(points, params)
+    counts = per_day(usable)
+    found = line_candidates(usable, params)
+    shift_store.replace_day_counts(db, line, None, counts)
+    shift_store.replace_candidates(db, line, None, found)
+    return collapse(found, DayCounts(counts.items()), params)
+
+
+def update_line(db: Database, line: Line, change: LineChange, params: ShiftParams) -> list[dict]:
+    """Update a line's stored day counts and candidates for the days that changed; its shifts."""
+    days = _changed_days(db, line, change)
+    shift_store.replace_day_counts(db, line, days, _counts_on(db, line, days, params))
+    stored = shift_store.day_counts(db, line)
+    line_days = [day for day, _ in stored]
+    splits = _splits_around(line_days, days, params.max_per_side + 1)
+    shift_store.replace_candidates(db, line, splits, _candidates_at(db, line, line_days, splits, params))
+    return collapse(shift_store.candidates(db, line), DayCounts(stored), params)
+
+
+def _changed_days(db: Database, line: Line, change: LineChange) -> set[str]:
+    """The logged days, and every day of the line's points in a logged document: one point more
+    or less can make a document take both sides, which drops all its points."""
+    days = {d for d in change.days if d}
+    if change.docs:
+        days |= {p["date"][:10] for p in positions.line_points(db, *line, doc_ids=change.docs)}
+    return days
+
+
+def _usable_between(db: Database, line: Line, ranges: Iterable[tuple[str, str]],
+                    params: ShiftParams) -> list[Mapping]:
+    """The usable points dated inside these day ranges, judged with all points of their documents."""
+    ranges = list(ranges)
+    points = {p["tag_id"]: p for first, last in ranges
+              for p in positions.line_points(db, *line, since=first, until=last)}
+    docs = {p["doc_id"] for p in points.values() if p["doc_id"] is not None}
+    if docs:  # a document may have points on other days too: they decide whether it takes both sides
+        for p in positions.line_points(db, *line, doc_ids=docs):
+            points.setdefault(p["tag_id"], p)
+    return [p for p in usable_points(list(points.values()), params)
+            if any(first <= p["date"][:10] <= last for first, last in ranges)]
+
+
+def _counts_on(db: Database, line: Line, days: set[str], params: ShiftParams) -> dict[str, dict[str, int]]:
+    usable = _usable_between(db, line, ((day, day) for day in sorted(days)), params)
+    return per_day(usable)
+
+
+def _splits_around(line_days: list[str], changed: set[str], reach: int) -> set[str]:
+    """Split days whose candidate may read a changed day: those within `reach` days of one.
+
+    Counted over the line's days now and the changed days together, so the nearest changed day
+    to a split is never further than the days its candidate read, before or after the change.
+    """
+    merged = sorted(set(line_days) | changed)
+    position = {day: i for i, day in enumerate(merged)}
+    near: set[str] = set()
+    for day in changed:
+        i = position[day]
+        near.update(merged[max(0, i - reach): i + reach + 1])
+    return near
+
+
+def _candidates_at(db: Database, line: Line, line_days: list[str], splits: set[str],
+                   params: ShiftParams) -> list[dict]:
+    """Candidates at these split days, read from the days each one can see."""
+    index = {day: i for i, day in enumerate(line_days)}
+    at = sorted(index[d] for d in splits if d in index and index[d] > 0)
+    if not at:
+        return []
+    spans: list[list[int]] = []
+    for j in at:
+        lo, hi = max(0, j - params.max_per_side), min(len(line_days) - 1, j + params.max_per_side)
+        if spans and lo <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    ranges = [(line_days[lo], line_days[hi]) for lo, hi in spans]
+    usable = _usable_between(db, line, ranges, params)
+    return line_candidates(usable, params, split_days={date.fromisoformat(line_days[j]) for j in at})

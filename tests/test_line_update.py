@@ -1,0 +1,94 @@
+"""The shift store kept by changed days gives what detection over whole lines gives, after any change."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from db import shift_store
+from db.review import correct_actor, correct_tag, reject_statement
+from etl.shift_lines import update_stored_shifts
+from positions_fixture import LineDB
+from test_shift_store import key, live
+from etl.shift_lines import find_shifts
+
+STANCES = ("support", "oppose", "neutral")
+SPEAKERS = ("usa", "rubio", "vance")  # a group; a member stored with its group; one the dated role places
+
+
+def _line_db(tmp_path, seed: int) -> tuple[LineDB, random.Random, list[dict]]:
+    rng = random.Random(seed)
+    f = LineDB(tmp_path / f"u{seed}.db")
+    f.actor("usa", "United States", "group").actor("rubio", "Marco Rubio", "person").actor("vance", "JD Vance", "person")
+    f.role("vance", "usa", "2025-01-20")
+    said: list[dict] = []
+    day, stance = date(2024, 1, 1), "support"
+    for _ in range(rng.randint(40, 90)):
+        day += timedelta(days=rng.choice((0, 1, 2, 5, 20, 200)))
+        if rng.random() < 0.15:
+            stance = rng.choice(STANCES)
+        said.append(_say(f, rng, day, stance if rng.random() < 0.85 else rng.choice(STANCES), said))
+    return f, rng, said
+
+
+def _say(f: LineDB, rng: random.Random, day: date, stance: str, said: list[dict]) -> dict:
+    speaker = rng.choice(SPEAKERS)
+    same_doc = said and rng.random() < 0.3  # a second statement in an earlier report, maybe another day
+    ids = f.say(speaker, day.isoformat(), "nato_membership" if rng.random() < 0.8 else "troop_deployment", stance,
+                group_id="usa" if speaker == "rubio" else None, confidence=rng.choice((0.9, 0.9, 0.9, 0.3)),
+                doc_id=rng.choice(said)["doc_id"] if same_doc else None)
+    return {**ids, "day": day}
+
+
+def _change(f: LineDB, rng: random.Random, said: list[dict]) -> None:
+    """One random change of the kinds a run or an analyst makes."""
+    kind = rng.choice(("add", "add", "add", "stance", "reject", "actor"))
+    live_ones = [s for s in said if not s.get("gone")]
+    target = rng.choice(live_ones)
+    if kind == "add":
+        base = rng.choice(live_ones)["day"]
+        said.append(_say(f, rng, base + timedelta(days=rng.choice((-30, -1, 0, 1, 3, 400))), rng.choice(STANCES), said))
+    elif kind == "stance":
+        correct_tag(f.db, target["tag_id"], "analyst", stance=rng.choice(STANCES))
+    elif kind == "reject":
+        reject_statement(f.db, target["statement_id"], "analyst")
+        target["gone"] = True
+    else:
+        correct_actor(f.db, target["statement_id"], rng.choice(SPEAKERS), "analyst")
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_updating_changed_days_matches_detection_over_whole_lines(tmp_path, seed):
+    f, rng, said = _line_db(tmp_path, seed)
+    assert update_stored_shifts(f.db)["rebuilt"]
+    assert key(find_shifts(f.db)) == key(live(f.db))
+    for _ in range(6):
+        for _ in range(rng.randint(1, 4)):
+            _change(f, rng, said)
+        changes = shift_store.line_changes(f.db)
+        assert changes and not any(c.whole for c in changes.values())  # only days, no line read whole
+        report = update_stored_shifts(f.db)
+        assert not report["rebuilt"]
+        assert shift_store.line_changes(f.db) == {}
+        assert key(find_shifts(f.db)) == key(live(f.db)), seed
+
+
+def test_shifts_are_found_and_a_role_change_rereads_whole_lines(tmp_path):
+    f, rng, said = _line_db(tmp_path, 99)
+    update_stored_shifts(f.db)
+    assert find_shifts(f.db)  # the random lines do shift, so the comparisons above compare something
+    f.role("vance", "usa", "2024-01-01", "2025-01-19", office="senator")
+    changes = shift_store.line_changes(f.db)
+    assert changes[("group", "usa", "nato_membership")].whole
+    update_stored_shifts(f.db)
+    assert key(find_shifts(f.db)) == key(live(f.db))
+
+
+def test_a_store_built_before_days_were_logged_rereads_the_logged_lines(tmp_path):
+    f, rng, said = _line_db(tmp_path, 7)
+    update_stored_shifts(f.db)
+    f.db.execute("INSERT INTO shift_lines_changed VALUES ('rubio', 'usa', 'nato_membership')")
+    changes = shift_store.line_changes(f.db)
+    assert changes[("person", "rubio", "nato_membership")].whole
