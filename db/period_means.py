@@ -9,6 +9,7 @@ no other filter) of a topic nobody changed since; otherwise it computes them as 
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Iterable
 
 from sqlite_utils import Database
@@ -38,13 +39,59 @@ def store_topics(db: Database, topics: Iterable[str]) -> int:
         for level in LEVELS:
             for granularity in GRANULARITIES:
                 rows = live_stance_aggregates(db, ViewFilter(topic=topic, level=level), granularity)
-                db.conn.executemany(
-                    f"INSERT INTO period_means (level, granularity, {', '.join(_COLUMNS)})"
-                    f" VALUES (?, ?, {', '.join('?' for _ in _COLUMNS)})",
-                    [(level, granularity, *(r[c] for c in _COLUMNS)) for r in rows])
+                _insert(db, level, granularity, rows)
                 stored += len(rows)
     db.execute("INSERT OR REPLACE INTO period_means_state (id, built_at) VALUES (1, ?)", [now()])
     return stored
+
+
+def _insert(db: Database, level: str, granularity: str, rows: list[dict]) -> None:
+    db.conn.executemany(f"INSERT INTO period_means (level, granularity, {', '.join(_COLUMNS)})"
+                        f" VALUES (?, ?, {', '.join('?' for _ in _COLUMNS)})",
+                        [(level, granularity, *(r[c] for c in _COLUMNS)) for r in rows])
+
+
+def store_days(db: Database, topic_days: dict[str, set[str] | None]) -> int:
+    """Store again the means of the weeks and months holding these days of each topic (all of a
+    topic's periods when its days are None), inside the caller's transaction; rows stored."""
+    from db.queries_stance import live_stance_aggregates
+
+    whole = [topic for topic, days in topic_days.items() if days is None]
+    stored = store_topics(db, whole) if whole else 0
+    for topic, days in sorted((t, d) for t, d in topic_days.items() if d is not None):
+        for granularity in GRANULARITIES:
+            periods = sorted({period_of(day, granularity) for day in days})
+            db.conn.executemany("DELETE FROM period_means WHERE granularity = ? AND topic_id = ? AND period = ?",
+                                [(granularity, topic, p[0].isoformat()) for p in periods])
+            for first, last in _runs(periods):
+                for level in LEVELS:
+                    f = ViewFilter(topic=topic, level=level, since=first.isoformat(), until=last.isoformat())
+                    rows = live_stance_aggregates(db, f, granularity)
+                    _insert(db, level, granularity, rows)
+                    stored += len(rows)
+    db.execute("INSERT OR REPLACE INTO period_means_state (id, built_at) VALUES (1, ?)", [now()])
+    return stored
+
+
+def period_of(day: str, granularity: str) -> tuple[date, date]:
+    """The first and last day of the week (Monday to Sunday) or month holding `day` (ISO)."""
+    d = date.fromisoformat(day[:10])
+    if granularity == "week":
+        first = d - timedelta(days=d.weekday())
+        return first, first + timedelta(days=6)
+    first = d.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _runs(periods: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Adjacent periods joined, so each run of them is one query."""
+    runs: list[list[date]] = []
+    for first, last in periods:
+        if runs and first == runs[-1][1] + timedelta(days=1):
+            runs[-1][1] = last
+        else:
+            runs.append([first, last])
+    return [(a, b) for a, b in runs]
 
 
 def usable(db: Database, f: ViewFilter, granularity: str) -> bool:

@@ -39,6 +39,23 @@ def stored_params(db: Database) -> str | None:
     return row["params"] if row else None
 
 
+def changed_topic_days(db: Database) -> dict[str, set[str] | None]:
+    """Each topic whose points changed since the last run, with the days that changed (None: any
+    day may have, after a role or kind change or a change logged before days were)."""
+    days: dict[str, set[str] | None] = {t: None for t in changed_topics(db)}
+    by_day = {}
+    for r in db.query("SELECT DISTINCT topic_id, date FROM point_days_changed"):
+        by_day.setdefault(r["topic_id"], set()).add(r["date"])
+    for topic, logged in by_day.items():
+        days[topic] = None if "*" in logged else {d for d in logged if d}
+    return days
+
+
+def changed_speakers(db: Database) -> set[tuple[str, str]]:
+    """(topic, speaker) pairs whose points, group or roles changed since the last run."""
+    return {(r["topic_id"], r["actor_id"]) for r in db.query("SELECT DISTINCT topic_id, actor_id FROM shift_lines_changed")}
+
+
 def changed_topics(db: Database) -> set[str]:
     """Topics whose stance points changed since the last run (stored means and totals follow them too)."""
     return {r["topic_id"] for r in db.query("SELECT DISTINCT topic_id FROM shift_lines_changed")}

@@ -28,6 +28,7 @@ FROM stance_points_cache c
 WHERE c.date IS NOT NULL AND c.group_id IS NOT NULL
   AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
   AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics)))
+  AND (:speakers IS NULL OR c.actor_id IN (SELECT value FROM json_each(:speakers)))
 GROUP BY c.topic_id, c.actor_id, c.group_id
 UNION ALL
 SELECT topic, actor_id, group_line, COUNT(*), SUM(score), MAX(date), statement_id FROM (
@@ -36,7 +37,8 @@ SELECT topic, actor_id, group_line, COUNT(*), SUM(score), MAX(date), statement_i
     FROM stance_points_cache c
     WHERE c.group_id IS NULL AND c.date IS NOT NULL
       AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
-      AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics))))
+      AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics)))
+      AND (:speakers IS NULL OR c.actor_id IN (SELECT value FROM json_each(:speakers))))
 GROUP BY topic, actor_id, group_line
 """.format(role_group=ROLE_GROUP_SQL.format(alias="c"))
 
@@ -58,17 +60,42 @@ def is_built(db: Database) -> bool:
 
 
 def live_totals(db: Database, *, since: str | None = None, until: str | None = None,
-                topics: Iterable[str] | None = None) -> list[dict]:
-    """`totals` summed from the stance points (of `topics` only, when given)."""
+                topics: Iterable[str] | None = None, speakers: Iterable[str] | None = None) -> list[dict]:
+    """`totals` summed from the stance points (of `topics` and `speakers` only, when given)."""
     wanted = None if topics is None else json.dumps(sorted(topics))
-    return list(db.query(_TOTALS_SQL, {"since": since, "until": until, "topics": wanted}))
+    who = None if speakers is None else json.dumps(sorted(speakers))
+    return list(db.query(_TOTALS_SQL, {"since": since, "until": until, "topics": wanted, "speakers": who}))
 
 
 def store_topics(db: Database, topics: Iterable[str]) -> int:
     """Store the all-time totals of these topics (inside the caller's transaction); rows stored."""
     topics = sorted(set(topics))
     db.conn.executemany("DELETE FROM speaker_totals WHERE topic = ?", [(t,) for t in topics])
-    rows = live_totals(db, topics=topics) if topics else []
+    return _insert(db, live_totals(db, topics=topics) if topics else [])
+
+
+def store_speakers(db: Database, pairs: Iterable[tuple[str, str]]) -> int:
+    """Store the all-time totals of these (topic, speaker) pairs only (inside the caller's transaction)."""
+    by_topic: dict[str, set[str]] = {}
+    for topic, speaker in pairs:
+        by_topic.setdefault(topic, set()).add(speaker)
+    rows = []
+    for topic, speakers in sorted(by_topic.items()):
+        if "" in speakers:  # a point with no speaker or topic was logged: sum the topic again
+            rows += _sum_again(db, topic)
+            continue
+        db.conn.executemany("DELETE FROM speaker_totals WHERE topic = ? AND actor_id IS ?",
+                            [(topic, s or None) for s in speakers])
+        rows += live_totals(db, topics=[topic], speakers=speakers)
+    return _insert(db, rows)
+
+
+def _sum_again(db: Database, topic: str) -> list[dict]:
+    db.execute("DELETE FROM speaker_totals WHERE topic = ?", [topic])
+    return live_totals(db, topics=[topic])
+
+
+def _insert(db: Database, rows: list[dict]) -> int:
     db.conn.executemany(
         "INSERT INTO speaker_totals (topic, actor_id, group_line, n, total, last_date, last_statement)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -20,15 +20,22 @@ def update_stored_results(db: Database) -> dict:
 
     All three follow the same change log, which the shift store empties: so they are brought up
     to date together or not at all, and a reader never takes a stale total for a fresh one. Each
-    store is built whole the first time, then kept for the changed topics.
+    store is built whole the first time, then kept for what changed: the shifts around the
+    changed days of each line, the means of the weeks and months holding those days, the totals
+    of the speakers whose points changed.
     """
     with write_transaction(db):
-        changed = shift_store.changed_topics(db)  # read before the shift store empties the log
-        means_topics = changed if period_means.is_built(db) else points_cache.topics(db)
-        totals_topics = changed if speaker_totals.is_built(db) else points_cache.topics(db)
+        topic_days = shift_store.changed_topic_days(db)  # read before the shift store empties the log
+        speakers = shift_store.changed_speakers(db)
         shifts = update_stored_shifts(db)
-        means = period_means.store_topics(db, means_topics)
-        totals = speaker_totals.store_topics(db, totals_topics)
-    log.info("stored results: %s; period means of %d topic(s) (%d rows), speaker totals of %d (%d rows)",
-             shifts, len(means_topics), means, len(totals_topics), totals)
-    return {"shifts": shifts, "topics": sorted(means_topics), "means": means, "totals": totals}
+        if period_means.is_built(db):
+            means = period_means.store_days(db, topic_days)
+        else:
+            means = period_means.store_topics(db, points_cache.topics(db))
+        if speaker_totals.is_built(db):
+            totals = speaker_totals.store_speakers(db, speakers)
+        else:
+            totals = speaker_totals.store_topics(db, points_cache.topics(db))
+    log.info("stored results: %s; period means of %d topic(s) (%d rows), speaker totals (%d rows)",
+             shifts, len(topic_days), means, totals)
+    return {"shifts": shifts, "topics": sorted(topic_days), "means": means, "totals": totals}

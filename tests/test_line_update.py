@@ -1,4 +1,5 @@
-"""The shift store kept by changed days gives what detection over whole lines gives, after any change."""
+"""Stored results kept by changed days (shifts, period means, speaker totals) equal those computed
+from every point, after any change."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from db import shift_store
+from db import period_means, queries_stance, shift_store, speaker_totals
+from db.queries_filter import ViewFilter
 from db.review import correct_actor, correct_tag, reject_statement
-from etl.shift_lines import update_stored_shifts
+from etl.shift_lines import find_shifts, update_stored_shifts
+from etl.upkeep import update_stored_results
 from positions_fixture import LineDB
 from test_shift_store import key, live
-from etl.shift_lines import find_shifts
 
 STANCES = ("support", "oppose", "neutral")
 SPEAKERS = ("usa", "rubio", "vance")  # a group; a member stored with its group; one the dated role places
@@ -92,3 +94,40 @@ def test_a_store_built_before_days_were_logged_rereads_the_logged_lines(tmp_path
     f.db.execute("INSERT INTO shift_lines_changed VALUES ('rubio', 'usa', 'nato_membership')")
     changes = shift_store.line_changes(f.db)
     assert changes[("person", "rubio", "nato_membership")].whole
+
+
+def _stored_means(db):
+    return sorted(tuple(r.values()) for r in db.query(
+        "SELECT level, granularity, period, series_id, topic_id, mean_score, n, n_support, n_oppose, n_neutral,"
+        " first_date, last_date FROM period_means"))
+
+
+def _live_means(db):
+    rows = []
+    for topic in ("nato_membership", "troop_deployment"):
+        for level in period_means.LEVELS:
+            for granularity in period_means.GRANULARITIES:
+                for r in queries_stance.live_stance_aggregates(db, ViewFilter(topic=topic, level=level), granularity):
+                    rows.append((level, granularity, r["period"], r["series_id"], r["topic_id"], r["mean_score"], r["n"],
+                                 r["n_support"], r["n_oppose"], r["n_neutral"], r["first_date"], r["last_date"]))
+    return sorted(rows)
+
+
+def _totals(rows):
+    return sorted((r["topic"], r["actor_id"], r["group_line"] or "", r["n"], round(r["total"], 9), r["last_date"])
+                  for r in rows)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_means_and_totals_kept_by_changed_days_equal_the_live_ones(tmp_path, seed):
+    f, rng, said = _line_db(tmp_path, seed)
+    update_stored_results(f.db)
+    for round_ in range(5):
+        for _ in range(rng.randint(1, 4)):
+            _change(f, rng, said)
+        if round_ == 3:
+            f.role("rubio", "usa", "2023-01-01", office="senator")  # a role: whole topics again
+        update_stored_results(f.db)
+        assert shift_store.changed_topic_days(f.db) == {}
+        assert _stored_means(f.db) == _live_means(f.db), seed
+        assert _totals(speaker_totals.totals(f.db)) == _totals(speaker_totals.live_totals(f.db)), seed

@@ -30,7 +30,7 @@ from etl import __version__
 from etl.cli import cli
 from etl.documents import to_document
 from etl.engine import Engine
-from etl.models import Extraction
+from etl.models import Document, Extraction
 from etl.pipeline import engine_version
 from etl.sources import discover, read_input
 from etl.upkeep import update_stored_results
@@ -66,9 +66,13 @@ def write_files(folder: Path, numbers: range) -> None:
         (sub / f"a{n:08d}.md").write_text(article(n), encoding="utf-8")
 
 
-def rekeyed(extraction: Extraction, doc_id: str) -> Extraction:
-    """The template's extraction as the engine would give it for a copy whose text differs only at the end."""
-    statements = [dataclasses.replace(s, doc_id=doc_id) for s in extraction.statements]
+def rekeyed(extraction: Extraction, template: Document, doc: Document) -> Extraction:
+    """The template's extraction as the engine would give it for a copy whose text differs only at
+    the end and whose publication date differs: statement dates move with it, so the archive's
+    statements spread over the year as an archive's do."""
+    shift = doc.published - template.published
+    statements = [dataclasses.replace(s, doc_id=doc.id, date=s.date + shift if s.date else s.date)
+                  for s in extraction.statements]
     new_ids = {old.id: new.id for old, new in zip(extraction.statements, statements)}
     tags = [dataclasses.replace(t, statement_id=new_ids[t.statement_id]) for t in extraction.tags]
     return Extraction(statements=tuple(statements), tags=tuple(tags), actors=extraction.actors)
@@ -93,7 +97,7 @@ def build_state(root: Path, stored: int, engine: Engine) -> Path:
         with store.write_transaction(db):  # one transaction per 5,000 for speed; rows as ingest writes them
             for ref in refs[i:i + 5000]:
                 doc = to_document(read_input(ref).articles[0])
-                store.store_document(db, doc, rekeyed(template, doc.id), run_id, extractor_version=version)
+                store.store_document(db, doc, rekeyed(template, template_doc, doc), run_id, extractor_version=version)
                 store.mark_input_seen(db, ref.key, ref.origin, None, run_id)
     store.finish_run(db, run_id, "ok", {"docs_new": len(refs), "inputs": len(refs)}, "bench archive")
     # As the ingest's own end does: stored shifts and period means, and the planner's statistics.
