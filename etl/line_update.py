@@ -33,13 +33,24 @@ def rebuild_line(db: Database, line: Line, points: list[Mapping], params: ShiftP
 
 def update_line(db: Database, line: Line, change: LineChange, params: ShiftParams) -> list[dict]:
     """Update a line's stored day counts and candidates for the days that changed; its shifts."""
+    return line_shifts(db, line, change, params, store=True)
+
+
+def line_shifts(db: Database, line: Line, change: LineChange, params: ShiftParams, *, store: bool = False
+                ) -> list[dict]:
+    """A line's shifts now, from its stored detection and the days that changed since (kept
+    in the store too with `store`)."""
     days = _changed_days(db, line, change)
-    shift_store.replace_day_counts(db, line, days, _counts_on(db, line, days, params))
-    stored = shift_store.day_counts(db, line)
-    line_days = [day for day, _ in stored]
+    fresh = _counts_on(db, line, days, params)
+    counts = {day: c for day, c in shift_store.day_counts(db, line) if day not in days} | fresh
+    line_days = sorted(counts)
     splits = _splits_around(line_days, days, params.max_per_side + 1)
-    shift_store.replace_candidates(db, line, splits, _candidates_at(db, line, line_days, splits, params))
-    return collapse(shift_store.candidates(db, line), DayCounts(stored), params)
+    found = _candidates_at(db, line, line_days, splits, params)
+    if store:
+        shift_store.replace_day_counts(db, line, days, fresh)
+        shift_store.replace_candidates(db, line, splits, found)
+    kept = [c for c in shift_store.candidates(db, line) if store or c["shift_date"] not in splits]
+    return collapse(kept + ([] if store else found), DayCounts(counts.items()), params)
 
 
 def _changed_days(db: Database, line: Line, change: LineChange) -> set[str]:

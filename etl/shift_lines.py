@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from db import positions, shift_store
 from db.store import write_transaction
 from etl.errors import StanceError
-from etl.line_update import rebuild_line, update_line
+from etl.line_update import line_shifts, rebuild_line, update_line
 from etl.shifts import ShiftParams, as_params, line_key, params_key, shift_order, shifts_on_lines
 
 log = logging.getLogger(__name__)
@@ -138,13 +138,18 @@ def _detect_lines(db: Database, lines: set[tuple[str, str, str]], params: ShiftP
 
 def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_id: str | None,
                         topic: str | None, since: str | None, line_ids: set[str] | None) -> list[dict]:
-    changed = {line for line in shift_store.changed_lines(db) if _wanted(line, level, line_id, topic)
-               and (line_ids is None or line[1] in line_ids)}
+    changes = {line: change for line, change in shift_store.line_changes(db).items()
+               if _wanted(line, level, line_id, topic) and (line_ids is None or line[1] in line_ids)}
     kept = [s for s in shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
                                                  line_ids=line_ids)
-            if (s["level"], s["actor_id"], s["topic"]) not in changed]
-    fresh = _detect_lines(db, changed, params, since=since)
-    log.info("%d stored shift(s), %d on %d changed line(s)", len(kept), len(fresh), len(changed))
+            if (s["level"], s["actor_id"], s["topic"]) not in changes]
+    whole = {line for line, change in changes.items() if change.whole}
+    fresh = _detect_lines(db, whole, params, since=since)
+    names = _line_names(db)
+    for line in sorted(set(changes) - whole):  # only the days around the changes are read
+        fresh += [s for s in _as_listed(line, line_shifts(db, line, changes[line], params), names)
+                  if since is None or s["shift_date"] >= str(since)]
+    log.info("%d stored shift(s), %d on %d changed line(s)", len(kept), len(fresh), len(changes))
     return kept + fresh
 
 

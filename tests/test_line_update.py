@@ -71,6 +71,8 @@ def test_updating_changed_days_matches_detection_over_whole_lines(tmp_path, seed
             _change(f, rng, said)
         changes = shift_store.line_changes(f.db)
         assert changes and not any(c.whole for c in changes.values())  # only days, no line read whole
+        assert key(find_shifts(f.db)) == key(live(f.db)), seed  # a reader before the next run
+        assert key(find_shifts(f.db, since="2025-01-01")) == key(live(f.db, since="2025-01-01")), seed
         report = update_stored_shifts(f.db)
         assert not report["rebuilt"]
         assert shift_store.line_changes(f.db) == {}
