@@ -223,7 +223,6 @@ class SpeakerResolver:
         if speaker is None and (head.lower_ in SPOKES_NOUNS or head.lower_ in PERSONAL_VOICES):
             speaker = self._voice_for(head, day, ctx, mentions, text)
         if speaker is None and head.text[:1].isupper():  # a lower-case head names no one new
-            self.ensure_entities(head.doc)
             speaker = self._unknown(head, core, day, text)
         return speaker
 
@@ -433,9 +432,15 @@ class SpeakerResolver:
 
     def _unknown(self, head, core, day, text) -> Speaker | None:
         """A speaker the codebook lacks: a PERSON with its title, or an ORG/GPE as a group."""
-        ent = head.ent_type_
         if head.lower_ in TITLE_WORDS or fold(head.text) in self.offices:
             return None
+        if head.pos_ != "PROPN" and len(core) == 1 and len(head.text.split()) < 2:
+            # One common word ("Officials", "Some") is neither a group, which needs a proper noun,
+            # nor a person, who needs a title or two words: no entity label can change that, so
+            # the costly recognition is not run for it.
+            return None
+        self.ensure_entities(head.doc)
+        ent = head.ent_type_
         if ent == "PERSON" or (head.pos_ == "PROPN" and _looks_like_name(core, head)):
             name_toks = self._name_run(core, head)
             first = name_toks[0].i

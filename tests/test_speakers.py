@@ -9,7 +9,7 @@ import pytest
 from etl.models import Document
 from etl.nlp import load_nlp
 from etl.engine import Engine
-from etl.speakers import names_someone_new, opening_name, opens_with_title, slugify
+from etl.speakers import Context, names_someone_new, opening_name, opens_with_title, slugify
 from etl.statements import StatementExtractor
 from minicodebook import mini_codebook
 
@@ -242,3 +242,20 @@ def test_a_person_named_through_a_title_apposition_is_the_next_pronoun_anteceden
     statements = engine_statements(engine, text, date(2025, 3, 1))
     names = [s.actor_name for s in statements]
     assert names == ["Pete Hegseth", "Darius Lenk"]
+
+
+@pytest.mark.parametrize("text, expected, recognised", [
+    ("Officials said the talks would resume.", None, False),  # one common word: no entity can name anyone
+    ("Kristen Michal said the talks would resume.", "Kristen Michal", True),
+])
+def test_entity_recognition_runs_only_where_its_labels_can_name_a_new_speaker(extractor, text, expected,
+                                                                               recognised):
+    doc = load_nlp()(text, disable=["ner"])
+    resolver = extractor.resolver
+    speaker = resolver.resolve(doc[1] if expected else doc[0], date(2025, 3, 1), Context(), resolver.mentions(doc))
+    assert (speaker.actor.name if speaker else None) == expected
+    assert doc.has_annotation("ENT_IOB") is recognised
+    # With the entities recognised first, the answer is the same.
+    resolver.ensure_entities(doc)
+    again = resolver.resolve(doc[1] if expected else doc[0], date(2025, 3, 1), Context(), resolver.mentions(doc))
+    assert (again.actor.name if again else None) == expected
