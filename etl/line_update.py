@@ -11,6 +11,7 @@ whole line; tests/test_line_update.py compares the two on random changes.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date
 from typing import Iterable, Mapping
 
@@ -42,15 +43,42 @@ def line_shifts(db: Database, line: Line, change: LineChange, params: ShiftParam
     in the store too with `store`)."""
     days = _changed_days(db, line, change)
     fresh = _counts_on(db, line, days, params)
-    counts = {day: c for day, c in shift_store.day_counts(db, line) if day not in days} | fresh
-    line_days = sorted(counts)
-    splits = _splits_around(line_days, days, params.max_per_side + 1)
-    found = _candidates_at(db, line, line_days, splits, params)
+    old = dict(shift_store.day_counts(db, line))
+    counts = {day: c for day, c in old.items() if day not in days} | fresh
+    reads = split_reads(counts, params.max_per_side)
+    # A candidate changes only if a changed day lies in what it reads, before the change or after.
+    splits = days | _reading(split_reads(old, params.max_per_side), days) | _reading(reads, days)
+    found = _candidates_at(db, line, reads, splits, params)
     if store:
         shift_store.replace_day_counts(db, line, days, fresh)
         shift_store.replace_candidates(db, line, splits, found)
     kept = [c for c in shift_store.candidates(db, line) if store or c["shift_date"] not in splits]
     return collapse(kept + ([] if store else found), DayCounts(counts.items()), params)
+
+
+def split_reads(counts: Mapping[str, Mapping[str, int]], max_per_side: int) -> dict[str, tuple[str, str]]:
+    """For each split of a line (every day but its first), the first and last day its candidate reads.
+
+    As the detector reads: whole days outwards from the split until `max_per_side` statements
+    are taken on each side, the split's own day the first after it.
+    """
+    days = sorted(counts)
+    total = [0]
+    for day in days:
+        total.append(total[-1] + sum(counts[day].values()))
+    reads = {}
+    for j in range(1, len(days)):
+        first = max(0, bisect_right(total, total[j] - max_per_side) - 1)
+        last = min(len(days) - 1, bisect_left(total, total[j] + max_per_side) - 1)
+        reads[days[j]] = (days[first], days[last])
+    return reads
+
+
+def _reading(reads: dict[str, tuple[str, str]], changed: set[str]) -> set[str]:
+    """The splits whose reads hold one of the changed days."""
+    ordered = sorted(changed)
+    return {split for split, (first, last) in reads.items()
+            if bisect_right(ordered, last) > bisect_left(ordered, first)}
 
 
 def _changed_days(db: Database, line: Line, change: LineChange) -> set[str]:
@@ -81,35 +109,17 @@ def _counts_on(db: Database, line: Line, days: set[str], params: ShiftParams) ->
     return per_day(usable)
 
 
-def _splits_around(line_days: list[str], changed: set[str], reach: int) -> set[str]:
-    """Split days whose candidate may read a changed day: those within `reach` days of one.
-
-    Counted over the line's days now and the changed days together, so the nearest changed day
-    to a split is never further than the days its candidate read, before or after the change.
-    """
-    merged = sorted(set(line_days) | changed)
-    position = {day: i for i, day in enumerate(merged)}
-    near: set[str] = set()
-    for day in changed:
-        i = position[day]
-        near.update(merged[max(0, i - reach): i + reach + 1])
-    return near
-
-
-def _candidates_at(db: Database, line: Line, line_days: list[str], splits: set[str],
+def _candidates_at(db: Database, line: Line, reads: dict[str, tuple[str, str]], splits: set[str],
                    params: ShiftParams) -> list[dict]:
-    """Candidates at these split days, read from the days each one can see."""
-    index = {day: i for i, day in enumerate(line_days)}
-    at = sorted(index[d] for d in splits if d in index and index[d] > 0)
+    """Candidates at these split days, from the points of the days each one reads."""
+    at = sorted(split for split in splits if split in reads)
     if not at:
         return []
-    spans: list[list[int]] = []
-    for j in at:
-        lo, hi = max(0, j - params.max_per_side), min(len(line_days) - 1, j + params.max_per_side)
-        if spans and lo <= spans[-1][1] + 1:
-            spans[-1][1] = max(spans[-1][1], hi)
+    ranges: list[list[str]] = []
+    for first, last in sorted(reads[split] for split in at):
+        if ranges and first <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], last)
         else:
-            spans.append([lo, hi])
-    ranges = [(line_days[lo], line_days[hi]) for lo, hi in spans]
-    usable = _usable_between(db, line, ranges, params)
-    return line_candidates(usable, params, split_days={date.fromisoformat(line_days[j]) for j in at})
+            ranges.append([first, last])
+    usable = _usable_between(db, line, [(a, b) for a, b in ranges], params)
+    return line_candidates(usable, params, split_days={date.fromisoformat(split) for split in at})

@@ -11,7 +11,9 @@ import pytest
 from db import period_means, queries_stance, shift_store, speaker_totals
 from db.queries_filter import ViewFilter
 from db.review import correct_actor, correct_tag, reject_statement
+from etl.line_update import split_reads
 from etl.shift_lines import find_shifts, update_stored_shifts
+from etl.shifts import _nearest
 from etl.upkeep import update_stored_results
 from positions_fixture import LineDB
 from test_shift_store import key, live
@@ -133,3 +135,20 @@ def test_means_and_totals_kept_by_changed_days_equal_the_live_ones(tmp_path, see
         assert shift_store.changed_topic_days(f.db) == {}
         assert _stored_means(f.db) == _live_means(f.db), seed
         assert _totals(speaker_totals.totals(f.db)) == _totals(speaker_totals.live_totals(f.db)), seed
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_split_reads_are_the_days_the_detector_reads(seed):
+    rng = random.Random(seed)
+    per_day = {(date(2024, 1, 1) + timedelta(days=3 * i)).isoformat(): rng.choice((1, 1, 2, 3, 7, 12))
+               for i in range(rng.randint(2, 40))}
+    days = [date.fromisoformat(d) for d, n in sorted(per_day.items()) for _ in range(n)]
+    counts = {d: {"support": n, "oppose": 0, "neutral": 0} for d, n in per_day.items()}
+    limit = rng.randint(1, 8)
+    reads = split_reads(counts, limit)
+    for k in range(1, len(days)):
+        if days[k] == days[k - 1]:
+            continue
+        before = _nearest(days, range(k - 1, -1, -1), lambda d: True, limit)
+        after = _nearest(days, range(k, len(days)), lambda d: True, limit)
+        assert reads[days[k].isoformat()] == (days[before[-1]].isoformat(), days[after[-1]].isoformat())
