@@ -3,8 +3,10 @@
 spaCy's attribute ruler and rule lemmatizer spend tens of microseconds per token in Python, but
 for a single token their output depends only on its text, fine-grained tag and dependency label.
 So the first time a combination is seen the real components decide, and afterwards the answer is
-copied from memory. A sentence where one of the ruler's few multi-token patterns matches ("gon na",
-"there is") goes through the real components, so the result is the same token for token.
+copied from memory. Where one of the ruler's few multi-token patterns matches ("gon na", "there
+is"), the token it writes to is remembered under its key plus the patterns that wrote to it, since
+those are all that decide its answer; the other tokens of the sentence keep their plain keys. So
+the result is the same token for token.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from spacy.tokens import Doc
 COMPONENTS = ("attribute_ruler", "lemmatizer")
 KEY_ATTRS = [ORTH, TAG, DEP]  # what the ruler and lemmatizer read of a single token
 VALUE_ATTRS = [POS, MORPH, LEMMA]  # what they write
-FEW = 3  # new tokens in a sentence decided one by one; more, and the sentence goes through whole
 MAX_ENTRIES = 500_000  # a bound on memory for endless streams; news vocabulary stays far below it
 
 
@@ -30,80 +31,100 @@ class CachedTokenAttributes:
         self.ruler = nlp.get_pipe("attribute_ruler")
         self.lemmatizer = nlp.get_pipe("lemmatizer")
         self.contextual = _Contextual(self.ruler.patterns)
-        self.memory: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        self.memory: dict[tuple, tuple[int, int, int]] = {}  # (orth, tag, dep[, rules]) -> pos, morph, lemma
 
     def __call__(self, doc: Doc) -> Doc:
         """Set pos, morph and lemma on every token of a tagged and parsed doc."""
-        if self.contextual.matches(doc):
+        written = self.contextual.written(doc)
+        if written is None:
             return self.lemmatizer(self.ruler(doc))
         memory = self.memory
         keys = list(map(tuple, doc.to_array(KEY_ATTRS).tolist()))
+        for i, rules in written.items():
+            keys[i] = (*keys[i], rules)
         values = [memory.get(key) for key in keys]
         missing = [i for i, value in enumerate(values) if value is None]
-        if len(missing) > FEW:
-            # No multi-token pattern matched, so each token's answer holds for its key anywhere.
+        if any(i in written for i in missing):
+            # A multi-token pattern's answer needs the sentence: the real components decide it
+            # all, and each token's answer holds for its key anywhere (the patterns that wrote to
+            # a token are part of its key).
             doc = self.lemmatizer(self.ruler(doc))
             if len(memory) < MAX_ENTRIES:
                 memory.update(zip(keys, map(tuple, doc.to_array(VALUE_ATTRS).tolist())))
             return doc
-        for i in missing:  # a new name or number in a known sentence: decide that token alone
-            values[i] = self._decide(doc.vocab, keys[i])
+        if missing:  # new words: decided apart from the sentence, all in one small doc
+            for i, value in zip(missing, self._decide(doc.vocab, [keys[i] for i in missing])):
+                values[i] = value
         if values:
             doc.from_array(VALUE_ATTRS, numpy.array(values, dtype="uint64"))
         return doc
 
-
-    def _decide(self, vocab, key: tuple[int, int, int]) -> tuple[int, int, int]:
-        """The real components' answer for one token seen alone, remembered (no single-token
-        pattern looks beyond its token)."""
-        orth, tag, dep = key
+    def _decide(self, vocab, keys: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The real components' answers for tokens seen apart from their sentence, remembered (no
+        single-token pattern looks beyond its token). They go through as one doc of tokens that
+        each head themselves, unless a multi-token pattern would match across two of them."""
+        unique = list(dict.fromkeys(keys))
         strings = vocab.strings
-        alone = Doc(vocab, words=[strings[orth]], tags=[strings[tag]], deps=[strings[dep] or "dep"],
-                    heads=[0], spaces=[False])
-        value = tuple(self.lemmatizer(self.ruler(alone)).to_array(VALUE_ATTRS).tolist()[0])
+        alone = Doc(vocab, words=[strings[orth] for orth, _, _ in unique],
+                    tags=[strings[tag] for _, tag, _ in unique],
+                    deps=[strings[dep] or "dep" for _, _, dep in unique],
+                    heads=list(range(len(unique))), spaces=[False] * len(unique))
+        if len(unique) > 1 and self.contextual.written(alone) != {}:
+            return [self._decide(vocab, [key])[0] for key in keys]
+        decided = dict(zip(unique, map(tuple, self.lemmatizer(self.ruler(alone)).to_array(VALUE_ATTRS).tolist())))
         if len(self.memory) < MAX_ENTRIES:
-            self.memory[key] = value
-        return value
+            self.memory.update(decided)
+        return [decided[key] for key in keys]
 
 
 class _Contextual:
-    """The ruler's multi-token patterns ("gon na", "there is"): does one match in a doc?"""
+    """The ruler's multi-token patterns ("gon na", "there is"): where in a doc does one write?"""
 
     def __init__(self, patterns: list[dict]):
-        self.patterns = []  # (pattern, index of a spec with a LOWER test, that test)
-        for entry in patterns:
+        # (rule number, pattern, index of a spec with a LOWER test, that test, token written to);
+        # the rule number is the ruler's own, whose order decides which rule is applied last.
+        self.patterns = []
+        self.exact = True  # False: some pattern tests what _fits cannot check, so a hit may be wrong
+        for rule, entry in enumerate(patterns):
             for pattern in entry["patterns"]:
                 if len(pattern) < 2:
                     continue
                 anchor = next((k for k, spec in enumerate(pattern) if "LOWER" in spec), None)
                 if anchor is None:
                     raise ValueError(f"attribute ruler pattern with no LOWER test: {pattern}")
-                self.patterns.append((pattern, anchor, _test(pattern[anchor]["LOWER"])))
+                self.exact = self.exact and all(attr in ATTRS for spec in pattern for attr in spec)
+                index = entry.get("index", 0)
+                self.patterns.append((rule, pattern, anchor, _test(pattern[anchor]["LOWER"]),
+                                      index if index >= 0 else len(pattern) + index))
         self._anchors: dict[int, bool] = {}  # LOWER hash -> does any pattern's anchor test pass
 
-    def matches(self, doc: Doc) -> bool:
-        """True when some multi-token pattern matches somewhere in the doc."""
+    def written(self, doc: Doc) -> dict[int, tuple[int, ...]] | None:
+        """Token index -> the multi-token rules that write to it, in the ruler's order; None when
+        a pattern that cannot be checked exactly matches (the doc then needs the real ruler)."""
         strings = doc.vocab.strings
         anchors = self._anchors
         hits = False
         for h in set(doc.to_array(LOWER).tolist()):
             known = anchors.get(h)
             if known is None:
-                known = any(test(strings[h]) for _, _, test in self.patterns)
+                known = any(test(strings[h]) for _, _, _, test, _ in self.patterns)
                 if len(anchors) < MAX_ENTRIES:
                     anchors[h] = known
             hits = hits or known
         if not hits:
-            return False  # the usual case: no word any pattern starts from
+            return {}  # the usual case: no word any pattern starts from
         lowers = [t.lower_ for t in doc]
-        for pattern, anchor, test in self.patterns:
+        out: dict[int, set[int]] = {}
+        for rule, pattern, anchor, test, index in self.patterns:
             for i, lower in enumerate(lowers):
                 start = i - anchor
                 if not test(lower) or start < 0 or start + len(pattern) > len(doc):
                     continue
                 if all(_fits(doc[start + k], spec) for k, spec in enumerate(pattern)):
-                    return True
-        return False
+                    if not self.exact:
+                        return None
+                    out.setdefault(start + index, set()).add(rule)
+        return {i: tuple(sorted(rules)) for i, rules in out.items()}
 
 
 def _test(want):

@@ -48,6 +48,23 @@ def test_multi_token_patterns_use_the_real_ruler(nlp):
         assert [g[1:] for g in got] == [e[1:] for e in expected], text
 
 
+
+def test_a_token_a_multi_token_pattern_writes_to_is_remembered_with_that_pattern(nlp):
+    cached = CachedTokenAttributes(nlp)
+    for text in ("There is a plan.", "We're gonna go.", "Let's go."):
+        cached(next(nlp.pipe([text], disable=["ner", *COMPONENTS])))
+    assert any(len(key) == 4 for key in cached.memory)
+    ruler_calls = []
+    real = cached.ruler
+    cached.ruler = lambda doc: ruler_calls.append(doc) or real(doc)
+    # the same constructions again come from memory, and match spaCy's
+    for text in ("There is a plan.", "Let's go.", "We're gonna go."):
+        expected = annotations(nlp(text))
+        got = annotations(cached(next(nlp.pipe([text], disable=["ner", *COMPONENTS]))))
+        assert got == expected, text
+    assert ruler_calls == []
+
+
 def test_extraction_of_a_long_article_raises_no_spacy_warnings():
     """Tagger windows merge sentence docs; spaCy warns (W102) when merged docs carry user data."""
     import warnings
@@ -66,3 +83,14 @@ def test_extraction_of_a_long_article_raises_no_spacy_warnings():
         warnings.simplefilter("error")
         extraction = Engine().extract(doc)
     assert extraction.tags
+
+
+def test_new_words_that_would_form_a_pattern_side_by_side_are_decided_apart(nlp):
+    strings = nlp.vocab.strings
+    keys = [(strings.add("got"), strings.add("VBD"), strings.add("ROOT")),
+            (strings.add("ta"), strings.add("TO"), strings.add("aux"))]
+    together = CachedTokenAttributes(nlp)._decide(nlp.vocab, keys)
+    apart = [CachedTokenAttributes(nlp)._decide(nlp.vocab, [key])[0] for key in keys]
+    assert together == apart
+    # side by side in one doc, "got ta" would have made the lemma of "ta" "to"
+    assert strings[apart[1][2]] != "to"
