@@ -158,9 +158,17 @@ def is_relative(cue_text: str) -> bool:
         re.search(r"\btoday\b", cue_text, re.I) is None
 
 
+# Every alternative of _CUE holds one of these: a weekday, "yesterday", "today" and "days" hold
+# "day"; the explicit dates and ordinals hold a digit. Most sentences hold none, and this finds
+# that far faster than _CUE itself.
+_CUE_PART = re.compile(r"day|\d|night|morning|afternoon|evening|week")
+
+
 def find_cues(text: str, published: date | None, start: int = 0, end: int | None = None) -> list[DateCue]:
     """Every date cue in text[start:end], in order, each with the day it names."""
     end = len(text) if end is None else end
+    if _CUE_PART.search(text, start, end) is None:
+        return []
     cues = []
     for match in _CUE.finditer(text, start, end):
         day = _cue_day(match, published)

@@ -89,6 +89,7 @@ class CueMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.has_lemmas = "lemmatizer" in nlp.pipe_names
+        self._labels: dict[int, tuple[str, str]] = {}  # match id -> (topic, kind)
         lemma_phrases: list[tuple[str, str]] = []
         for (topic, kind), phrases in phrase_lists(codebook).items():
             label = f"{topic}\t{kind}"
@@ -119,10 +120,18 @@ class CueMatcher:
         if self.has_lemmas and doc.has_annotation("LEMMA"):
             found += self.lemma(doc)
         strings = doc.vocab.strings
-        cues = set()
-        for match_id, start, end in found:
-            topic, kind = strings[match_id].split("\t")
-            cues.add(Cue(topic, kind, start, end, doc[start:end].text))
+        labels = self._labels
+        texts: dict[tuple[int, int], str] = {}
+        cues = []
+        # The three matchers often find the same phrase: each (list, position) is made a Cue once.
+        for match_id, start, end in set(found):
+            label = labels.get(match_id)
+            if label is None:
+                label = labels[match_id] = tuple(strings[match_id].split("\t"))
+            text = texts.get((start, end))
+            if text is None:
+                text = texts[start, end] = doc[start:end].text
+            cues.append(Cue(label[0], label[1], start, end, text))
         return sorted(cues, key=lambda c: (c.start, -c.end, c.topic, c.kind))
 
 

@@ -65,6 +65,20 @@ def test_weekday_on_or_before_every_day_of_a_week():
         assert day.weekday() == 2 and 0 <= (date(2025, 2, 10 + offset) - day).days < 7
 
 
+@pytest.mark.parametrize("cue", [
+    "last Tuesday", "this past Monday", "on Thursday of last week", "at Tuesday's talks", "on Monday evening",
+    "on Wednesday (February 12)", "on 12 February", "on March 3, 2019", "on the 12th of February", "2024-03-03",
+    "on the 11th", "on the morning of the 1st", "yesterday", "last night", "earlier today", "Today", "this morning",
+    "tonight", "last week", "two days ago", "3 days ago", "a day earlier", "the previous day", "the day before",
+])
+def test_every_kind_of_cue_is_found_inside_a_sentence(cue):
+    """One example of each alternative of the cue pattern, so the quick pre-check passes them all."""
+    sentence = f"They met {cue}, officials said."
+    expected = [cue.removesuffix(" talks")]  # the occasion after a possessive weekday is not the cue
+    assert [c.text for c in find_cues(sentence, THU)] == expected
+    assert [c.text for c in find_cues("Leaders met. " + sentence, THU, 13, 13 + len(sentence))] == expected
+
+
 def test_no_cue_words():
     assert find_cues("The Tuesday's meeting may 10 times", THU) == []
     assert find_cues("They meet next Tuesday or this coming Friday.", THU) == []

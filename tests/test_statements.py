@@ -606,6 +606,22 @@ def test_a_particle_cue_with_a_pronoun_in_between_is_worth_a_parse(text, expecte
     assert SentenceRules(load_codebook()).may_attribute(text) is expected
 
 
+@pytest.mark.parametrize("text", [
+    "He said so.", "(said)", "unsaid words", "saidso", "He_said it", "“Said” he.", "2said", "SAID", "Said.",
+    "according to officials", "Accordingto them", "re-told", "told", "x-said", "ÉCRIT said",
+])
+def test_the_cheap_speech_check_is_the_word_boundary_pattern(text):
+    """The check starts with "no word character before" for speed; it must agree with \\b."""
+    import re
+
+    from etl.attribution import SentenceRules
+    from etl.codebook import load_codebook
+    cheap = SentenceRules(load_codebook())._cheap
+    assert cheap.pattern.startswith(r"(?<!\w)")
+    bounded = re.compile(r"\b" + cheap.pattern[len(r"(?<!\w)"):], re.IGNORECASE)
+    assert (cheap.search(text) is None) == (bounded.search(text) is None)
+
+
 def test_a_report_with_a_pronoun_in_its_particle_cue_dates_the_speakers_later_words():
     from etl.codebook import load_codebook
     from etl.engine import Engine
