@@ -105,6 +105,9 @@ class Context:
             self.recent = [s for s in self.recent if s.actor.id != key][-8:] + [speaker]
 
 
+MENTION_CACHE = 512  # recent sentence docs whose mentions are kept (a few articles' worth)
+
+
 class SpeakerResolver:
     """Resolves subject phrases to actors using the codebook's names, titles and dated roles."""
 
@@ -119,6 +122,7 @@ class SpeakerResolver:
         # Entity recognition is the costliest step of the pipeline and only new names need it,
         # so the Engine parses without it and it runs here, on demand, one sentence at a time.
         self.ner = nlp.get_pipe("ner") if "ner" in nlp.pipe_names else None
+        self._mentions: dict[int, tuple[Doc, list]] = {}  # id of a recent doc -> (doc, its mentions)
         self._build(nlp)
 
     def _add(self, nlp: Language, key: str, kind: str, target: str, phrases) -> None:
@@ -156,6 +160,17 @@ class SpeakerResolver:
 
     def mentions(self, doc: Doc) -> list[tuple[Span, str, str]]:
         """Codebook mentions in a doc: (span, kind, target), longest first where they overlap."""
+        # A sentence is asked about several times (who speaks, who is named, who is the subject).
+        cached = self._mentions.get(id(doc))
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        kept = self._find_mentions(doc)
+        if len(self._mentions) >= MENTION_CACHE:
+            self._mentions.clear()
+        self._mentions[id(doc)] = (doc, kept)
+        return kept
+
+    def _find_mentions(self, doc: Doc) -> list[tuple[Span, str, str]]:
         found = []
         for match_id, start, end in self.matcher(doc):
             kind, target = self._kinds[match_id]

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 COMPONENTS = ("attribute_ruler", "lemmatizer")
 KEY_ATTRS = [ORTH, TAG, DEP]  # what the ruler and lemmatizer read of a single token
+READ_ATTRS = [*KEY_ATTRS, LOWER]  # what is read of every token, in one array
 VALUE_ATTRS = [POS, MORPH, LEMMA]  # what they write
 MAX_ENTRIES = 500_000  # a bound on memory for endless streams; news vocabulary stays far below it
 
@@ -35,11 +36,12 @@ class CachedTokenAttributes:
 
     def __call__(self, doc: Doc) -> Doc:
         """Set pos, morph and lemma on every token of a tagged and parsed doc."""
-        written = self.contextual.written(doc)
+        rows = doc.to_array(READ_ATTRS).tolist()
+        written = self.contextual.written(doc, rows)
         if written is None:
             return self.lemmatizer(self.ruler(doc))
         memory = self.memory
-        keys = list(map(tuple, doc.to_array(KEY_ATTRS).tolist()))
+        keys = [(orth, tag, dep) for orth, tag, dep, _ in rows]
         for i, rules in written.items():
             keys[i] = (*keys[i], rules)
         values = [memory.get(key) for key in keys]
@@ -69,7 +71,7 @@ class CachedTokenAttributes:
                     tags=[strings[tag] for _, tag, _ in unique],
                     deps=[strings[dep] or "dep" for _, _, dep in unique],
                     heads=list(range(len(unique))), spaces=[False] * len(unique))
-        if len(unique) > 1 and self.contextual.written(alone) != {}:
+        if len(unique) > 1 and self.contextual.written(alone, alone.to_array(READ_ATTRS).tolist()) != {}:
             return [self._decide(vocab, [key])[0] for key in keys]
         decided = dict(zip(unique, map(tuple, self.lemmatizer(self.ruler(alone)).to_array(VALUE_ATTRS).tolist())))
         if len(self.memory) < MAX_ENTRIES:
@@ -92,19 +94,21 @@ class _Contextual:
                 anchor = next((k for k, spec in enumerate(pattern) if "LOWER" in spec), None)
                 if anchor is None:
                     raise ValueError(f"attribute ruler pattern with no LOWER test: {pattern}")
-                self.exact = self.exact and all(attr in ATTRS for spec in pattern for attr in spec)
+                self.exact = self.exact and all(attr in COLUMNS and _checkable(want)
+                                                for spec in pattern for attr, want in spec.items())
                 index = entry.get("index", 0)
                 self.patterns.append((rule, pattern, anchor, _test(pattern[anchor]["LOWER"]),
                                       index if index >= 0 else len(pattern) + index))
         self._anchors: dict[int, bool] = {}  # LOWER hash -> does any pattern's anchor test pass
 
-    def written(self, doc: Doc) -> dict[int, tuple[int, ...]] | None:
+    def written(self, doc: Doc, rows: list[list[int]]) -> dict[int, tuple[int, ...]] | None:
         """Token index -> the multi-token rules that write to it, in the ruler's order; None when
-        a pattern that cannot be checked exactly matches (the doc then needs the real ruler)."""
+        a pattern that cannot be checked exactly matches (the doc then needs the real ruler).
+        `rows`: the doc's READ_ATTRS array as lists, so no Token object is made."""
         strings = doc.vocab.strings
         anchors = self._anchors
         hits = False
-        for h in set(doc.to_array(LOWER).tolist()):
+        for h in {row[3] for row in rows}:
             known = anchors.get(h)
             if known is None:
                 known = any(test(strings[h]) for _, _, _, test, _ in self.patterns)
@@ -113,14 +117,14 @@ class _Contextual:
             hits = hits or known
         if not hits:
             return {}  # the usual case: no word any pattern starts from
-        lowers = [t.lower_ for t in doc]
+        lowers = [strings[row[3]] for row in rows]
         out: dict[int, set[int]] = {}
         for rule, pattern, anchor, test, index in self.patterns:
             for i, lower in enumerate(lowers):
                 start = i - anchor
-                if not test(lower) or start < 0 or start + len(pattern) > len(doc):
+                if not test(lower) or start < 0 or start + len(pattern) > len(rows):
                     continue
-                if all(_fits(doc[start + k], spec) for k, spec in enumerate(pattern)):
+                if all(_fits(strings, rows[start + k], spec) for k, spec in enumerate(pattern)):
                     if not self.exact:
                         return None
                     out.setdefault(start + index, set()).add(rule)
@@ -138,10 +142,15 @@ def _test(want):
     return lambda value: True  # an operator this check does not know: treat it as matching
 
 
-ATTRS = {"LOWER": lambda t: t.lower_, "TAG": lambda t: t.tag_, "DEP": lambda t: t.dep_,
-         "ORTH": lambda t: t.text}
+def _checkable(want) -> bool:
+    """Whether _test decides this attribute test exactly."""
+    return isinstance(want, str) or isinstance(want, dict) and len(want) == 1 and ("IN" in want or "REGEX" in want)
 
 
-def _fits(token, spec: dict) -> bool:
-    """Whether a token passes one token spec; an attribute not known here counts as passing."""
-    return all(attr not in ATTRS or _test(want)(ATTRS[attr](token)) for attr, want in spec.items())
+COLUMNS = {"ORTH": 0, "TAG": 1, "DEP": 2, "LOWER": 3}  # where each attribute sits in a READ_ATTRS row
+
+
+def _fits(strings, row: list[int], spec: dict) -> bool:
+    """Whether a token (its READ_ATTRS row) passes one token spec; an attribute not known here
+    counts as passing."""
+    return all(attr not in COLUMNS or _test(want)(strings[row[COLUMNS[attr]]]) for attr, want in spec.items())

@@ -89,7 +89,7 @@ class TopicGate:
                 present.add(EXACT + word)
 
         def occurs(phrase: Phrase) -> bool:
-            return all(forms & present for forms in phrase)
+            return all(not forms.isdisjoint(present) for forms in phrase)
         return any(any(map(occurs, cues)) and (context is None or any(map(occurs, context)))
                    for cues, context in self.topics)
 
