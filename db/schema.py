@@ -608,7 +608,8 @@ def m016_shift_store_by_day(db: Database) -> None:
     `point_days_changed` logs the day and document of every changed stance point beside m010's
     line log ('*' for a whole line: a role or kind change). Each line keeps its usable points
     counted per day and all its candidate shifts, so a run re-reads only the days around a
-    change. The store is marked unbuilt so the next run builds the new tables whole.
+    change; speaker totals are kept per day too, so a run sums again only the changed days.
+    The stores are marked unbuilt so the next run builds the new tables whole.
     """
     _run(db, [
         """CREATE TABLE point_days_changed (
@@ -647,7 +648,18 @@ def m016_shift_store_by_day(db: Database) -> None:
         f"{_LOG_ROLE_WHOLE.format('OLD')} {_LOG_ROLE_WHOLE.format('NEW')} END",
         "CREATE TRIGGER point_days_changed_kind AFTER UPDATE OF kind ON actors"
         f" WHEN OLD.kind IS NOT NEW.kind BEGIN {_LOG_KIND_WHOLE} END",
+        """CREATE TABLE speaker_day_totals (
+            topic TEXT NOT NULL,
+            actor_id TEXT,
+            group_line TEXT,
+            date TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            total REAL NOT NULL,
+            last_statement TEXT
+        )""",
+        "CREATE INDEX idx_speaker_day_totals ON speaker_day_totals(topic, actor_id, date)",
         "DELETE FROM shift_store_state",
+        "DELETE FROM speaker_totals_state",
     ])
 
 

@@ -51,9 +51,18 @@ def changed_topic_days(db: Database) -> dict[str, set[str] | None]:
     return days
 
 
-def changed_speakers(db: Database) -> set[tuple[str, str]]:
-    """(topic, speaker) pairs whose points, group or roles changed since the last run."""
-    return {(r["topic_id"], r["actor_id"]) for r in db.query("SELECT DISTINCT topic_id, actor_id FROM shift_lines_changed")}
+def changed_speaker_days(db: Database) -> dict[tuple[str, str], set[str] | None]:
+    """Each (topic, speaker) whose points, group or roles changed since the last run, with the
+    days that changed (None: any day may have)."""
+    changes: dict[tuple[str, str], set[str] | None] = {
+        (r["topic_id"], r["actor_id"]): None
+        for r in db.query("SELECT DISTINCT topic_id, actor_id FROM shift_lines_changed")}
+    logged: dict[tuple[str, str], set[str]] = {}
+    for r in db.query("SELECT DISTINCT topic_id, actor_id, date FROM point_days_changed"):
+        logged.setdefault((r["topic_id"], r["actor_id"]), set()).add(r["date"])
+    for pair, days in logged.items():
+        changes[pair] = None if "*" in days else {d for d in days if d}
+    return changes
 
 
 def changed_topics(db: Database) -> set[str]:

@@ -19,28 +19,35 @@ from db.positions import ROLE_GROUP_SQL
 from db.store import has_state, now
 
 # Count, score total and latest statement of every (topic, actor, stored group) in a window, in
-# one pass over a covering index (m011). Rows stored without a group are read apart: the
-# speaker's dated role decides their group line, as on the stance lines of db.positions.
+# one pass over a covering index (m011); {day}/{c_day} add the date to the grouping. Rows stored without
+# a group are read apart: the speaker's dated role decides their group line, as on the stance
+# lines of db.positions.
 _TOTALS_SQL = """
-SELECT c.topic_id AS topic, c.actor_id, c.group_id AS group_line, COUNT(*) AS n, SUM(c.score) AS total,
+SELECT c.topic_id AS topic, c.actor_id, c.group_id AS group_line{c_day}, COUNT(*) AS n, SUM(c.score) AS total,
        MAX(c.date) AS last_date, c.statement_id AS last_statement
 FROM stance_points_cache c
 WHERE c.date IS NOT NULL AND c.group_id IS NOT NULL
   AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
   AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics)))
   AND (:speakers IS NULL OR c.actor_id IN (SELECT value FROM json_each(:speakers)))
-GROUP BY c.topic_id, c.actor_id, c.group_id
+  AND (:days IS NULL OR c.date IN (SELECT value FROM json_each(:days)))
+GROUP BY c.topic_id, c.actor_id, c.group_id{c_day_group}
 UNION ALL
-SELECT topic, actor_id, group_line, COUNT(*), SUM(score), MAX(date), statement_id FROM (
+SELECT topic, actor_id, group_line{day}, COUNT(*), SUM(score), MAX(date), statement_id FROM (
     SELECT c.topic_id AS topic, c.actor_id, c.score, c.date, c.statement_id,
            {role_group} AS group_line
     FROM stance_points_cache c
     WHERE c.group_id IS NULL AND c.date IS NOT NULL
       AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
       AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics)))
-      AND (:speakers IS NULL OR c.actor_id IN (SELECT value FROM json_each(:speakers))))
-GROUP BY topic, actor_id, group_line
-""".format(role_group=ROLE_GROUP_SQL.format(alias="c"))
+      AND (:speakers IS NULL OR c.actor_id IN (SELECT value FROM json_each(:speakers)))
+      AND (:days IS NULL OR c.date IN (SELECT value FROM json_each(:days))))
+GROUP BY topic, actor_id, group_line{day_group}
+"""
+_ROLE_GROUP = ROLE_GROUP_SQL.format(alias="c")
+_SPEAKER_SQL = _TOTALS_SQL.format(c_day="", c_day_group="", day="", day_group="", role_group=_ROLE_GROUP)
+_DAY_SQL = _TOTALS_SQL.format(c_day=", c.date AS day", c_day_group=", c.date", day=", date AS day",
+                              day_group=", date", role_group=_ROLE_GROUP)
 
 
 def totals(db: Database, *, since: str | None = None, until: str | None = None) -> list[dict]:
@@ -55,51 +62,63 @@ def totals(db: Database, *, since: str | None = None, until: str | None = None) 
 
 
 def is_built(db: Database) -> bool:
-    """Whether a run has stored the all-time totals."""
+    """Whether a run has stored the all-time totals (and their per-day sums, m016)."""
     return has_state(db, "speaker_totals_state")
+
+
+def _args(since=None, until=None, topics=None, speakers=None, days=None) -> dict:
+    def listed(values):
+        return None if values is None else json.dumps(sorted(values))
+    return {"since": since, "until": until, "topics": listed(topics), "speakers": listed(speakers),
+            "days": listed(days)}
 
 
 def live_totals(db: Database, *, since: str | None = None, until: str | None = None,
                 topics: Iterable[str] | None = None, speakers: Iterable[str] | None = None) -> list[dict]:
     """`totals` summed from the stance points (of `topics` and `speakers` only, when given)."""
-    wanted = None if topics is None else json.dumps(sorted(topics))
-    who = None if speakers is None else json.dumps(sorted(speakers))
-    return list(db.query(_TOTALS_SQL, {"since": since, "until": until, "topics": wanted, "speakers": who}))
+    return list(db.query(_SPEAKER_SQL, _args(since, until, topics, speakers)))
 
 
 def store_topics(db: Database, topics: Iterable[str]) -> int:
-    """Store the all-time totals of these topics (inside the caller's transaction); rows stored."""
+    """Store the per-day and all-time totals of these topics (inside the caller's transaction); rows stored."""
     topics = sorted(set(topics))
-    db.conn.executemany("DELETE FROM speaker_totals WHERE topic = ?", [(t,) for t in topics])
-    return _insert(db, live_totals(db, topics=topics) if topics else [])
+    db.conn.executemany("DELETE FROM speaker_day_totals WHERE topic = ?", [(t,) for t in topics])
+    _insert_days(db, db.query(_DAY_SQL, _args(topics=topics)) if topics else [])
+    return _total_again(db, [(t, None) for t in topics])
 
 
-def store_speakers(db: Database, pairs: Iterable[tuple[str, str]]) -> int:
-    """Store the all-time totals of these (topic, speaker) pairs only (inside the caller's transaction)."""
-    by_topic: dict[str, set[str]] = {}
-    for topic, speaker in pairs:
-        by_topic.setdefault(topic, set()).add(speaker)
-    rows = []
-    for topic, speakers in sorted(by_topic.items()):
-        if "" in speakers:  # a point with no speaker or topic was logged: sum the topic again
-            rows += _sum_again(db, topic)
-            continue
-        db.conn.executemany("DELETE FROM speaker_totals WHERE topic = ? AND actor_id IS ?",
-                            [(topic, s or None) for s in speakers])
-        rows += live_totals(db, topics=[topic], speakers=speakers)
-    return _insert(db, rows)
+def store_speakers(db: Database, changes: dict[tuple[str, str], set[str] | None]) -> int:
+    """Store the totals of these (topic, speaker) pairs again, summing the points of just the
+    changed days (all days when None) and then the speaker's per-day sums; rows stored."""
+    for (topic, speaker), days in sorted(changes.items(), key=lambda kv: kv[0]):
+        if not speaker:  # a point with no speaker was logged: sum its topic again
+            return store_topics(db, {t for t, _ in changes})
+        where = "topic = ? AND actor_id = ?" + ("" if days is None else " AND date IN (SELECT value FROM json_each(?))")
+        args = [topic, speaker] + ([] if days is None else [json.dumps(sorted(days))])
+        db.execute(f"DELETE FROM speaker_day_totals WHERE {where}", args)
+        if days is None or days:
+            _insert_days(db, db.query(_DAY_SQL, _args(topics=[topic], speakers=[speaker], days=days)))
+    return _total_again(db, list(changes))
 
 
-def _sum_again(db: Database, topic: str) -> list[dict]:
-    db.execute("DELETE FROM speaker_totals WHERE topic = ?", [topic])
-    return live_totals(db, topics=[topic])
-
-
-def _insert(db: Database, rows: list[dict]) -> int:
+def _insert_days(db: Database, rows: Iterable[dict]) -> None:
     db.conn.executemany(
-        "INSERT INTO speaker_totals (topic, actor_id, group_line, n, total, last_date, last_statement)"
+        "INSERT INTO speaker_day_totals (topic, actor_id, group_line, date, n, total, last_statement)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(r["topic"], r["actor_id"], r["group_line"], r["n"], r["total"], r["last_date"], r["last_statement"])
-         for r in rows])
+        ((r["topic"], r["actor_id"], r["group_line"], r["day"], r["n"], r["total"], r["last_statement"]) for r in rows))
+
+
+def _total_again(db: Database, pairs: list[tuple[str, str | None]]) -> int:
+    """Replace the all-time rows of these (topic, speaker) pairs (a whole topic for speaker None)
+    with the sums of their per-day rows."""
+    stored = 0
+    for topic, speaker in pairs:
+        where, args = ("topic = ?", [topic]) if speaker is None else ("topic = ? AND actor_id IS ?", [topic, speaker])
+        db.execute(f"DELETE FROM speaker_totals WHERE {where}", args)
+        # With MAX(date), SQLite takes last_statement from the newest day's row.
+        stored += db.execute(
+            "INSERT INTO speaker_totals (topic, actor_id, group_line, n, total, last_date, last_statement)"
+            " SELECT topic, actor_id, group_line, SUM(n), SUM(total), MAX(date), last_statement"
+            f" FROM speaker_day_totals WHERE {where} GROUP BY topic, actor_id, group_line", args).rowcount
     db.execute("INSERT OR REPLACE INTO speaker_totals_state (id, built_at) VALUES (1, ?)", [now()])
-    return len(rows)
+    return stored

@@ -26,7 +26,7 @@ def update_stored_results(db: Database) -> dict:
     """
     with write_transaction(db):
         topic_days = shift_store.changed_topic_days(db)  # read before the shift store empties the log
-        speakers = shift_store.changed_speakers(db)
+        speakers = shift_store.changed_speaker_days(db)
         shifts = update_stored_shifts(db)
         if period_means.is_built(db):
             means = period_means.store_days(db, topic_days)

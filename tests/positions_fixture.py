@@ -61,3 +61,13 @@ class LineDB:
             "title": f"Article {self._n}", "published": day, "date_source": "metadata", "undated": 0,
             "text": text, "raw_format": "markdown", "origin": f"a{self._n}.md", "ingested_at": day + "T08:00:00+00:00",
         })
+
+
+def folded_totals(rows: list[dict]) -> list[tuple]:
+    """Totals per (topic, speaker, group line); the live sum may give one in two rows (stored group, dated role)."""
+    folded = {}
+    for r in rows:
+        k = (r["topic"], r["actor_id"], r["group_line"] or "")
+        n, total, last = folded.get(k, (0, 0.0, ""))
+        folded[k] = (n + r["n"], total + r["total"], max(last, r["last_date"]))
+    return sorted((*k, n, round(total, 9), last) for k, (n, total, last) in folded.items())

@@ -11,7 +11,7 @@ from db.review import correct_tag
 from etl.alignment import alignment_pairs, closest_actors
 from etl.cli import cli
 from etl.shift_lines import UnknownActor
-from positions_fixture import LineDB
+from positions_fixture import LineDB, folded_totals
 
 
 @pytest.fixture
@@ -116,10 +116,10 @@ def test_stored_all_time_totals_answer_as_the_live_sum(world):
     update_stored_results(db)
     assert speaker_totals.is_built(db)
     assert alignment_pairs(db) == live
-    assert sorted(map(str, speaker_totals.totals(db))) == sorted(map(str, speaker_totals.live_totals(db)))
+    assert folded_totals(speaker_totals.totals(db)) == folded_totals(speaker_totals.live_totals(db))
     # a correction after the run: its topic is summed again, the others still come from the store
     correct_tag(db, world.ids["rus_troops"]["tag_id"], "analyst", stance="support")
-    assert sorted(map(str, speaker_totals.totals(db))) == sorted(map(str, speaker_totals.live_totals(db)))
+    assert folded_totals(speaker_totals.totals(db)) == folded_totals(speaker_totals.live_totals(db))
     assert pair_map(alignment_pairs(db))[frozenset(("France", "Russia"))]["agreement"] == 1.0
     # a window is always summed from the points
     assert alignment_pairs(db, since="2024-01-01") == alignment_pairs(db, since="2024-01-01", until="9999-12-31")

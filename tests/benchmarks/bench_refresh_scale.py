@@ -5,7 +5,8 @@ Run: .venv/bin/python tests/benchmarks/bench_refresh_scale.py [--stored 100000 -
 Builds an archive of small Markdown files on disk and the database an ingest of them would have
 left (documents, statements, tags, seen_inputs, one run), without extracting each one for real:
 one template article is extracted by the real engine and its statements are re-keyed to every copy.
-Then `stance refresh` (the click command, in-process) runs over the archive folder three times,
+Articles arrive 30 a day, so the larger archive covers more years, not busier days, and the new
+files a refresh finds are dated after the archive, as a daily refresh's are. Then `stance refresh` (the click command, in-process) runs over the archive folder three times,
 after 0, 10 and 1,000 new files were added. The same is done at the smaller archive size, so the
 share of the cost that the archive drives shows up as the difference. Prints figures, asserts nothing.
 With --state DIR the built archives are kept and reused by the next run.
@@ -20,6 +21,7 @@ import os
 import shutil
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -36,9 +38,11 @@ from etl.sources import discover, read_input
 from etl.upkeep import update_stored_results
 
 PER_FOLDER = 1000  # an archive kept in day folders of about this many files
+PER_DAY = 30  # articles a day on these three speakers: 100,000 stored cover nine years
+FIRST_DAY = date(2016, 1, 4)
 TEMPLATE = """---
 title: Allies weigh the spending pledge, file {n}
-date: 2025-{month:02d}-{day:02d}
+date: {day}
 source: Bench Wire
 url: https://bench.example.org/{n}
 ---
@@ -54,8 +58,12 @@ Filed as item {n:08d}.
 
 
 def article(n: int) -> str:
-    """The n-th archive article: same statements at the same offsets, its own text, date and URL."""
-    return TEMPLATE.format(n=n, month=1 + n % 12, day=1 + n % 28)
+    """The n-th article: same statements at the same offsets, its own text, date and URL.
+
+    Articles arrive PER_DAY a day from FIRST_DAY on, so a bigger archive covers more years (as
+    a growing archive does), and the new articles a refresh finds are the days after it.
+    """
+    return TEMPLATE.format(n=n, day=(FIRST_DAY + timedelta(days=n // PER_DAY)).isoformat())
 
 
 def write_files(folder: Path, numbers: range) -> None:
@@ -138,7 +146,7 @@ def scenario(root: Path, stored: int, engine: Engine) -> list[tuple[int, int, fl
     config.write_text(f"sources:\n  - path: {root / 'archive'}\n", encoding="utf-8")
     refresh(config, work)  # warm-up: page cache and the engine's first load, not measured
     rows = []
-    next_n = 10**7  # numbers no archive file uses
+    next_n = stored  # the next articles after the archive, dated after it
     for new in (0, 10, 1000):
         write_files(new_folder, range(next_n, next_n + new))
         next_n += new
