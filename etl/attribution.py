@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import DEP, LOWER
 from spacy.tokens import Doc, Token
 
 from etl.codebook_model import Codebook
@@ -376,11 +377,12 @@ class SentenceRules:
         return None
 
     def _according(self, sdoc: Doc, inside_quote):
-        words = [t.lower_ for t in sdoc]
+        strings = sdoc.vocab.strings
+        words = [strings[lower] for lower in sdoc.to_array(LOWER).tolist()]  # no Token per word
         for phrase in self.according:
             n = len(phrase)
             for i in range(len(words) - n + 1):
-                if words[i:i + n] != phrase or inside_quote(sdoc[i]):
+                if n and words[i] != phrase[0] or words[i:i + n] != phrase or inside_quote(sdoc[i]):
                     continue
                 last = sdoc[i + n - 1]
                 objs = [c for c in last.children if c.dep_ == "pobj"]
@@ -420,9 +422,13 @@ def date_blind(verb: Token | None, subject: Token) -> frozenset[int]:
         for child in verb.children:
             if child.dep_ in ("ccomp", "xcomp", "parataxis"):
                 out.update(t.i for t in child.subtree)
-    for tok in subject.doc:
-        if tok.dep_ == "relcl" and tok.i not in out and (verb is None or not tok.is_ancestor(verb)
-                                                         and tok.i != verb.i) and not _dates_the_occasion(tok, verb):
+    doc = subject.doc
+    relcl = doc.vocab.strings["relcl"]
+    # Only relative clauses can be blind; they are picked from the array, without a Token per word.
+    for i in [i for i, dep in enumerate(doc.to_array(DEP).tolist()) if dep == relcl]:
+        tok = doc[i]
+        if tok.i not in out and (verb is None or not tok.is_ancestor(verb)
+                                 and tok.i != verb.i) and not _dates_the_occasion(tok, verb):
             out.update(t.i for t in tok.subtree)  # not the speaker's own clause: "X, who told allies on Monday ..."
     return frozenset(out)
 

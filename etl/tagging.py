@@ -79,7 +79,8 @@ class Tagger:
         if hi <= lo:
             return []
         topics = self.finder.find(statement, parsed, lo, hi)
-        log.debug("%s: topics %s", statement.id, {t.id: f.origin for t, f in topics.items()})
+        if log.isEnabledFor(logging.DEBUG):  # the id is a hash, not worth making for nothing
+            log.debug("%s: topics %s", statement.id, {t.id: f.origin for t, f in topics.items()})
         tags = []
         if topics:
             stance_cues = self._stance_cues(parsed.cues, lo, hi, topics)
