@@ -62,6 +62,8 @@ class Engine:
         """Parse the sentences of a batch that may carry a statement; only tokenize the rest."""
         jobs = []
         for prep in prepared:
+            if prep.idle and not self.parse_all:
+                continue  # finish() finds nothing in a document with no sentence docs; skip the tokens
             for sent, text in zip(prep.sentences, prep.texts()):
                 if self.parse_all or sent.needs_parse:
                     jobs.append((sent, text))

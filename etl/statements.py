@@ -266,6 +266,9 @@ class Prepared:
 
     document: Document
     sentences: list[Sentence]
+    # True when nothing in the document can become a statement unless the engine parses every
+    # sentence: no sentence is worth a parse and no transcript label names a speaker.
+    idle: bool = False
 
     def texts(self) -> list[str]:
         """The texts to parse, one per sentence: the sentence and the whitespace after it.
@@ -341,7 +344,7 @@ class StatementExtractor:
                 overlapping = [q for q in quotes if q.start < sent.end and q.end > sent.start]
                 cue = wanted and (bool(overlapping) or self.rules.may_attribute(text[sent.start:sent.end]))
                 out.append(Sentence(sent, p_index, overlapping, needs_parse=cue))
-        prepared = Prepared(document, out)
+        prepared = Prepared(document, out, idle=not wanted and not _transcript_labels(text, out))
         if wanted:
             # A sentence naming a codebook person is parsed too; the others keep the tokens made
             # to find out, so they are not tokenized twice.

@@ -48,3 +48,22 @@ def test_gated_document_yields_untagged_statements_only_on_request():
                    source=None, published=None, date_source="none")
     assert Engine(untagged=False).extract(doc).statements == ()
     assert Engine(untagged=True).extract(doc).statements  # the same text, fully parsed
+
+
+def test_a_gated_document_is_not_even_tokenized_unless_a_transcript_label_can_name_a_speaker():
+    engine = Engine(untagged=False)
+
+    def prepared(text):
+        doc = Document(id="d2", origin="club.md", fmt="text", title="Match", text=text, url=None,
+                       source=None, published=None, date_source="none")
+        prep = engine.extractor.prepare(doc)
+        engine._parse([prep])
+        return prep, engine._finish(prep)
+
+    prep, extraction = prepared("The striker said the team was tired.\n\nThe coach said they would rest.")
+    assert prep.idle and all(s.doc is None for s in prep.sentences) and extraction.statements == ()
+    interview = ("Ana Ruiz coaches the club.\n\nRUIZ: We played well.\n\nRUIZ: The team was tired.\n\n"
+                 "RUIZ: We will rest now.")
+    prep, extraction = prepared(interview)
+    assert not prep.idle and all(s.doc is not None for s in prep.sentences)
+    assert [s.actor_name for s in extraction.statements] == ["Ana Ruiz"] * 3  # off-topic, but her answers
