@@ -6,7 +6,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from spacy.attrs import DEP, LOWER
+from spacy.attrs import DEP, LOWER, POS
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from etl.codebook_model import Codebook
@@ -226,9 +227,12 @@ class SentenceRules:
         """Attributions in the sentence, main clauses first; none inside a quotation."""
         according = list(self._according(sdoc, inside_quote))
         found: list[Attribution] = []
-        questions = frozenset(i for tok in sdoc if tok.pos_ == "VERB" for i in question_asked(tok))
+        # Only verbs and roots can be speech verbs: they are picked from the array, without a Token per word.
+        rows = sdoc.to_array([POS, DEP]).tolist()
+        root = sdoc.vocab.strings["ROOT"]
+        questions = frozenset(i for k, (pos, _) in enumerate(rows) if pos == VERB for i in question_asked(sdoc[k]))
         verbs = []
-        for tok in sdoc:
+        for tok in (sdoc[k] for k, (pos, dep) in enumerate(rows) if pos == VERB or pos == AUX or dep == root):
             # a root with a subject is a verb even when tagged a noun ('the declaration states')
             is_verb = tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT" and any(
                 c.dep_ == "nsubj" for c in tok.children)
@@ -283,9 +287,17 @@ class SentenceRules:
     @staticmethod
     def _dash_signature(sdoc: Doc, inside_quote):
         """A quotation signed with a dash, as in live blogs: '"We will not pay." — Donald Trump'."""
-        toks = [t for t in sdoc if not t.is_space]
-        while toks and toks[-1].is_punct and toks[-1].text not in "—–-":
-            toks.pop()
+        # Only the last eight words after the closing punctuation are read: walk back to them
+        # rather than making a Token for every word of the sentence.
+        toks = []
+        for i in range(len(sdoc) - 1, -1, -1):
+            tok = sdoc[i]
+            if tok.is_space or not toks and tok.is_punct and tok.text not in "—–-":
+                continue
+            toks.append(tok)
+            if len(toks) == 8:
+                break
+        toks.reverse()
         for k in range(len(toks) - 1, max(len(toks) - 8, 0), -1):
             if toks[k].text in ("—", "–", "-", "--") and k > 0 and inside_quote(toks[k - 1]):
                 name, sign = toks[-1], toks[k + 1:]

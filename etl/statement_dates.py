@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
@@ -169,13 +170,18 @@ def find_cues(text: str, published: date | None, start: int = 0, end: int | None
     end = len(text) if end is None else end
     if _CUE_PART.search(text, start, end) is None:
         return []
+    return list(_cues_in(text, published, start, end))
+
+
+@lru_cache(maxsize=1024)  # a sentence's cues are asked for by each of its speakers and checks
+def _cues_in(text: str, published: date | None, start: int, end: int) -> tuple[DateCue, ...]:
     cues = []
     for match in _CUE.finditer(text, start, end):
         day = _cue_day(match, published)
         if day is not None and published is not None and _has_explicit(match) and not _has_year(match):
             day = _in_frame_year(day, text, match.start(), published)
         cues.append(DateCue(match.start(), match.end(), match.group(0).strip(), day))
-    return cues
+    return tuple(cues)
 
 
 def _has_year(match: re.Match) -> bool:

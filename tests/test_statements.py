@@ -632,3 +632,38 @@ def test_a_report_with_a_pronoun_in_its_particle_cue_dates_the_speakers_later_wo
                    source=None, published=PUBLISHED, date_source="metadata")
     dated = [(s.mention, s.date) for s in engine.extract(doc).statements]
     assert dated[-1] == ("he", date(2025, 3, 4))  # the Tuesday of the interview, not March 2024
+
+
+def _dash_signature_plain(sdoc, inside_quote):
+    """The definition _dash_signature replaces: every word of the sentence made a Token first."""
+    from etl.attribution import Attribution
+    toks = [t for t in sdoc if not t.is_space]
+    while toks and toks[-1].is_punct and toks[-1].text not in "—–-":
+        toks.pop()
+    for k in range(len(toks) - 1, max(len(toks) - 8, 0), -1):
+        if toks[k].text in ("—", "–", "-", "--") and k > 0 and inside_quote(toks[k - 1]):
+            name, sign = toks[-1], toks[k + 1:]
+            if sign and len(sign) <= 5 and all(t.pos_ == "PROPN" or t.text[:1].isupper() for t in sign):
+                yield Attribution(name, None, "—", "colon", frozenset(range(0, toks[k].i)))
+            return
+
+
+@pytest.mark.parametrize("text", [
+    "\u201cWe will not pay.\u201d \u2014 Donald Trump",
+    "\u201cWe will not pay.\u201d \u2014 Donald Trump. ",
+    "\u201cWe will not pay for the defence of others, ever,\u201d \u2014 Donald J. Trump, President!!",
+    "\u201cWe will not pay\u201d \u2013 a senior official in the administration who declined to be named",
+    "\u201cNo.\u201d \u2014 Trump \n",
+    "\u2014 \u2014 \u2014",
+    "Allies met on Tuesday - and agreed.",
+])
+def test_a_dash_signature_is_read_from_the_last_words_as_from_the_whole_sentence(text):
+    from etl.attribution import SentenceRules
+    sdoc = load_nlp()(text)
+    closing = text.rfind("\u201d")
+
+    def inside(tok):
+        return text.find("\u201c") <= tok.idx <= closing
+    got = list(SentenceRules._dash_signature(sdoc, inside))
+    want = list(_dash_signature_plain(sdoc, inside))
+    assert [(a.subject.i, a.content) for a in got] == [(a.subject.i, a.content) for a in want]
