@@ -18,36 +18,41 @@ from db import shift_store
 from db.positions import ROLE_GROUP_SQL
 from db.store import has_state, now
 
-# Count, score total and latest statement of every (topic, actor, stored group) in a window, in
-# one pass over a covering index (m011); {day}/{c_day} add the date to the grouping. Rows stored without
-# a group are read apart: the speaker's dated role decides their group line, as on the stance
-# lines of db.positions.
+# Count, score total and latest statement of every (topic, actor, stored group) matching
+# {where}, in one pass over an index; {c_day}/{day} add the date to the grouping. Rows stored
+# without a group are read apart: the speaker's dated role decides their group line, as on the
+# stance lines of db.positions.
 _TOTALS_SQL = """
 SELECT c.topic_id AS topic, c.actor_id, c.group_id AS group_line{c_day}, COUNT(*) AS n, SUM(c.score) AS total,
        MAX(c.date) AS last_date, c.statement_id AS last_statement
 FROM stance_points_cache c
-WHERE c.date IS NOT NULL AND c.group_id IS NOT NULL
-  AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
-  AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics)))
-  AND (:speakers IS NULL OR c.actor_id IN (SELECT value FROM json_each(:speakers)))
-  AND (:days IS NULL OR c.date IN (SELECT value FROM json_each(:days)))
+WHERE c.date IS NOT NULL AND c.group_id IS NOT NULL AND {where}
 GROUP BY c.topic_id, c.actor_id, c.group_id{c_day_group}
 UNION ALL
 SELECT topic, actor_id, group_line{day}, COUNT(*), SUM(score), MAX(date), statement_id FROM (
     SELECT c.topic_id AS topic, c.actor_id, c.score, c.date, c.statement_id,
            {role_group} AS group_line
     FROM stance_points_cache c
-    WHERE c.group_id IS NULL AND c.date IS NOT NULL
-      AND (:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
-      AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics)))
-      AND (:speakers IS NULL OR c.actor_id IN (SELECT value FROM json_each(:speakers)))
-      AND (:days IS NULL OR c.date IN (SELECT value FROM json_each(:days))))
+    WHERE c.group_id IS NULL AND c.date IS NOT NULL AND {where})
 GROUP BY topic, actor_id, group_line{day_group}
 """
 _ROLE_GROUP = ROLE_GROUP_SQL.format(alias="c")
-_SPEAKER_SQL = _TOTALS_SQL.format(c_day="", c_day_group="", day="", day_group="", role_group=_ROLE_GROUP)
-_DAY_SQL = _TOTALS_SQL.format(c_day=", c.date AS day", c_day_group=", c.date", day=", date AS day",
+# A window of the whole archive or of some topics (the covering index of m011).
+_WINDOW = """(:since IS NULL OR c.date >= :since) AND (:until IS NULL OR c.date <= :until)
+    AND (:topics IS NULL OR c.topic_id IN (SELECT value FROM json_each(:topics)))"""
+_SPEAKER_SQL = _TOTALS_SQL.format(where=_WINDOW, c_day="", c_day_group="", day="", day_group="", role_group=_ROLE_GROUP)
+
+
+def _per_day_sql(where: str) -> str:
+    return _TOTALS_SQL.format(where=where, c_day=", c.date AS day", c_day_group=", c.date", day=", date AS day",
                               day_group=", date", role_group=_ROLE_GROUP)
+
+
+_TOPIC_DAYS_SQL = _per_day_sql("c.topic_id IN (SELECT value FROM json_each(:topics))")
+# One speaker's changed days through the (actor, date) index, or all of them.
+_SPEAKER_DAYS_SQL = _per_day_sql("c.actor_id = :speaker AND +c.topic_id = :topic"
+                                 " AND c.date IN (SELECT value FROM json_each(:days))")
+_SPEAKER_ALL_DAYS_SQL = _per_day_sql("c.actor_id = :speaker AND c.topic_id = :topic")
 
 
 def totals(db: Database, *, since: str | None = None, until: str | None = None) -> list[dict]:
@@ -66,24 +71,21 @@ def is_built(db: Database) -> bool:
     return has_state(db, "speaker_totals_state")
 
 
-def _args(since=None, until=None, topics=None, speakers=None, days=None) -> dict:
-    def listed(values):
-        return None if values is None else json.dumps(sorted(values))
-    return {"since": since, "until": until, "topics": listed(topics), "speakers": listed(speakers),
-            "days": listed(days)}
+def _listed(values: Iterable[str] | None) -> str | None:
+    return None if values is None else json.dumps(sorted(values))
 
 
 def live_totals(db: Database, *, since: str | None = None, until: str | None = None,
-                topics: Iterable[str] | None = None, speakers: Iterable[str] | None = None) -> list[dict]:
-    """`totals` summed from the stance points (of `topics` and `speakers` only, when given)."""
-    return list(db.query(_SPEAKER_SQL, _args(since, until, topics, speakers)))
+                topics: Iterable[str] | None = None) -> list[dict]:
+    """`totals` summed from the stance points (of `topics` only, when given)."""
+    return list(db.query(_SPEAKER_SQL, {"since": since, "until": until, "topics": _listed(topics)}))
 
 
 def store_topics(db: Database, topics: Iterable[str]) -> int:
     """Store the per-day and all-time totals of these topics (inside the caller's transaction); rows stored."""
     topics = sorted(set(topics))
     db.conn.executemany("DELETE FROM speaker_day_totals WHERE topic = ?", [(t,) for t in topics])
-    _insert_days(db, db.query(_DAY_SQL, _args(topics=topics)) if topics else [])
+    _insert_days(db, db.query(_TOPIC_DAYS_SQL, {"topics": _listed(topics)}) if topics else [])
     return _total_again(db, [(t, None) for t in topics])
 
 
@@ -97,7 +99,8 @@ def store_speakers(db: Database, changes: dict[tuple[str, str], set[str] | None]
         args = [topic, speaker] + ([] if days is None else [json.dumps(sorted(days))])
         db.execute(f"DELETE FROM speaker_day_totals WHERE {where}", args)
         if days is None or days:
-            _insert_days(db, db.query(_DAY_SQL, _args(topics=[topic], speakers=[speaker], days=days)))
+            sql = _SPEAKER_ALL_DAYS_SQL if days is None else _SPEAKER_DAYS_SQL
+            _insert_days(db, db.query(sql, {"speaker": speaker, "topic": topic, "days": _listed(days)}))
     return _total_again(db, list(changes))
 
 

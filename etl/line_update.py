@@ -45,9 +45,9 @@ def line_shifts(db: Database, line: Line, change: LineChange, params: ShiftParam
     fresh = _counts_on(db, line, days, params)
     old = dict(shift_store.day_counts(db, line))
     counts = {day: c for day, c in old.items() if day not in days} | fresh
-    reads = split_reads(counts, params.max_per_side)
+    reads = SplitReads(counts, params.max_per_side)
     # A candidate changes only if a changed day lies in what it reads, before the change or after.
-    splits = days | _reading(split_reads(old, params.max_per_side), days) | _reading(reads, days)
+    splits = days | SplitReads(old, params.max_per_side).reading(days) | reads.reading(days)
     found = _candidates_at(db, line, reads, splits, params)
     if store:
         shift_store.replace_day_counts(db, line, days, fresh)
@@ -56,29 +56,51 @@ def line_shifts(db: Database, line: Line, change: LineChange, params: ShiftParam
     return collapse(kept + ([] if store else found), DayCounts(counts.items()), params)
 
 
-def split_reads(counts: Mapping[str, Mapping[str, int]], max_per_side: int) -> dict[str, tuple[str, str]]:
-    """For each split of a line (every day but its first), the first and last day its candidate reads.
+class SplitReads:
+    """The first and last day the candidate at each split of a line reads, from its day counts.
 
     As the detector reads: whole days outwards from the split until `max_per_side` statements
-    are taken on each side, the split's own day the first after it.
+    are taken on each side, the split's own day the first after it. A split is any day but the
+    line's first.
     """
-    days = sorted(counts)
-    total = [0]
-    for day in days:
-        total.append(total[-1] + sum(counts[day].values()))
-    reads = {}
-    for j in range(1, len(days)):
-        first = max(0, bisect_right(total, total[j] - max_per_side) - 1)
-        last = min(len(days) - 1, bisect_left(total, total[j] + max_per_side) - 1)
-        reads[days[j]] = (days[first], days[last])
-    return reads
 
+    def __init__(self, counts: Mapping[str, Mapping[str, int]], max_per_side: int):
+        self.days = sorted(counts)
+        self.index = {day: j for j, day in enumerate(self.days)}
+        self.total = [0]
+        for day in self.days:
+            self.total.append(self.total[-1] + sum(counts[day].values()))
+        self.max_per_side = max_per_side
 
-def _reading(reads: dict[str, tuple[str, str]], changed: set[str]) -> set[str]:
-    """The splits whose reads hold one of the changed days."""
-    ordered = sorted(changed)
-    return {split for split, (first, last) in reads.items()
-            if bisect_right(ordered, last) > bisect_left(ordered, first)}
+    def read(self, split: str) -> tuple[str, str] | None:
+        """The days the candidate at `split` reads, or None when `split` is no split of the line."""
+        j = self.index.get(split, 0)
+        return None if j == 0 else self._read(j)
+
+    def _read(self, j: int) -> tuple[str, str]:
+        total, days = self.total, self.days
+        first = max(0, bisect_right(total, total[j] - self.max_per_side) - 1)
+        last = min(len(days) - 1, bisect_left(total, total[j] + self.max_per_side) - 1)
+        return days[first], days[last]
+
+    def reading(self, changed: set[str]) -> set[str]:
+        """The splits whose reads hold one of the changed days.
+
+        Both ends of a read move forward with the split, so those splits lie next to each
+        other around the changed day, and the walk outwards stops at the first that does not.
+        """
+        found = set()
+        for day in changed:
+            at = bisect_left(self.days, day)
+            j = max(at, 1)
+            while j < len(self.days) and self._read(j)[0] <= day:
+                found.add(self.days[j])
+                j += 1
+            j = at - 1
+            while j >= 1 and self._read(j)[1] >= day:
+                found.add(self.days[j])
+                j -= 1
+        return found
 
 
 def _changed_days(db: Database, line: Line, change: LineChange) -> set[str]:
@@ -109,17 +131,17 @@ def _counts_on(db: Database, line: Line, days: set[str], params: ShiftParams) ->
     return per_day(usable)
 
 
-def _candidates_at(db: Database, line: Line, reads: dict[str, tuple[str, str]], splits: set[str],
+def _candidates_at(db: Database, line: Line, reads: SplitReads, splits: set[str],
                    params: ShiftParams) -> list[dict]:
     """Candidates at these split days, from the points of the days each one reads."""
-    at = sorted(split for split in splits if split in reads)
-    if not at:
+    wanted = {split: r for split in splits for r in [reads.read(split)] if r is not None}
+    if not wanted:
         return []
     ranges: list[list[str]] = []
-    for first, last in sorted(reads[split] for split in at):
+    for first, last in sorted(wanted.values()):
         if ranges and first <= ranges[-1][1]:
             ranges[-1][1] = max(ranges[-1][1], last)
         else:
             ranges.append([first, last])
     usable = _usable_between(db, line, [(a, b) for a, b in ranges], params)
-    return line_candidates(usable, params, split_days={date.fromisoformat(split) for split in at})
+    return line_candidates(usable, params, split_days={date.fromisoformat(split) for split in wanted})

@@ -11,7 +11,7 @@ import pytest
 from db import period_means, queries_stance, shift_store, speaker_totals
 from db.queries_filter import ViewFilter
 from db.review import correct_actor, correct_tag, reject_statement
-from etl.line_update import split_reads
+from etl.line_update import SplitReads
 from etl.shift_lines import find_shifts, update_stored_shifts
 from etl.shifts import _nearest
 from etl.upkeep import update_stored_results
@@ -133,17 +133,23 @@ def test_means_and_totals_kept_by_changed_days_equal_the_live_ones(tmp_path, see
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_split_reads_are_the_days_the_detector_reads(seed):
+def test_split_reads_are_the_days_the_detector_reads_and_find_the_splits_reading_a_day(seed):
     rng = random.Random(seed)
     per_day = {(date(2024, 1, 1) + timedelta(days=3 * i)).isoformat(): rng.choice((1, 1, 2, 3, 7, 12))
                for i in range(rng.randint(2, 40))}
     days = [date.fromisoformat(d) for d, n in sorted(per_day.items()) for _ in range(n)]
     counts = {d: {"support": n, "oppose": 0, "neutral": 0} for d, n in per_day.items()}
     limit = rng.randint(1, 8)
-    reads = split_reads(counts, limit)
+    reads = SplitReads(counts, limit)
+    assert reads.read(min(per_day)) is None  # the first day is no split
+    every = {}
     for k in range(1, len(days)):
         if days[k] == days[k - 1]:
             continue
         before = _nearest(days, range(k - 1, -1, -1), lambda d: True, limit)
         after = _nearest(days, range(k, len(days)), lambda d: True, limit)
-        assert reads[days[k].isoformat()] == (days[before[-1]].isoformat(), days[after[-1]].isoformat())
+        every[days[k].isoformat()] = (days[before[-1]].isoformat(), days[after[-1]].isoformat())
+        assert reads.read(days[k].isoformat()) == every[days[k].isoformat()]
+    changed = set(rng.sample(sorted(per_day), min(3, len(per_day)))) | {"2023-12-30", "2024-02-02"}
+    assert reads.reading(changed) == {split for split, (first, last) in every.items()
+                                      if any(first <= day <= last for day in changed)}

@@ -5,8 +5,9 @@ Run: .venv/bin/python tests/benchmarks/bench_refresh_scale.py [--stored 100000 -
 Builds an archive of small Markdown files on disk and the database an ingest of them would have
 left (documents, statements, tags, seen_inputs, one run), without extracting each one for real:
 one template article is extracted by the real engine and its statements are re-keyed to every copy.
-Articles arrive 30 a day, so the larger archive covers more years, not busier days, and the new
-files a refresh finds are dated after the archive, as a daily refresh's are. Then `stance refresh` (the click command, in-process) runs over the archive folder three times,
+Articles arrive 30 a day and both archives end on the same day, so the larger one covers more
+years, not busier days, and the new files a refresh finds are dated after it, as a daily
+refresh's are. Then `stance refresh` (the click command, in-process) runs over the archive folder three times,
 after 0, 10 and 1,000 new files were added. The same is done at the smaller archive size, so the
 share of the cost that the archive drives shows up as the difference. Prints figures, asserts nothing.
 With --state DIR the built archives are kept and reused by the next run.
@@ -39,7 +40,7 @@ from etl.upkeep import update_stored_results
 
 PER_FOLDER = 1000  # an archive kept in day folders of about this many files
 PER_DAY = 30  # articles a day on these three speakers: 100,000 stored cover nine years
-FIRST_DAY = date(2016, 1, 4)
+LAST_DAY = date(2025, 6, 30)  # every speaker holds the office the codebook dates by then
 TEMPLATE = """---
 title: Allies weigh the spending pledge, file {n}
 date: {day}
@@ -57,21 +58,24 @@ Filed as item {n:08d}.
 """
 
 
-def article(n: int) -> str:
-    """The n-th article: same statements at the same offsets, its own text, date and URL.
+def article(n: int, stored: int) -> str:
+    """The n-th article of an archive of `stored`: same statements at the same offsets, its own
+    text, date and URL.
 
-    Articles arrive PER_DAY a day from FIRST_DAY on, so a bigger archive covers more years (as
-    a growing archive does), and the new articles a refresh finds are the days after it.
+    Articles arrive PER_DAY a day and every archive ends on LAST_DAY, so a bigger archive
+    reaches further back (as a growing one does) while its latest days look the same; the new
+    articles a refresh finds (n >= stored) are dated after it.
     """
-    return TEMPLATE.format(n=n, day=(FIRST_DAY + timedelta(days=n // PER_DAY)).isoformat())
+    day = LAST_DAY - timedelta(days=(stored - 1 - n) // PER_DAY)
+    return TEMPLATE.format(n=n, day=day.isoformat())
 
 
-def write_files(folder: Path, numbers: range) -> None:
+def write_files(folder: Path, numbers: range, stored: int) -> None:
     """Write the articles numbered `numbers`, PER_FOLDER to a subfolder."""
     for n in numbers:
         sub = folder / f"{n // PER_FOLDER:05d}"
         sub.mkdir(parents=True, exist_ok=True)
-        (sub / f"a{n:08d}.md").write_text(article(n), encoding="utf-8")
+        (sub / f"a{n:08d}.md").write_text(article(n, stored), encoding="utf-8")
 
 
 def rekeyed(extraction: Extraction, template: Document, doc: Document) -> Extraction:
@@ -92,7 +96,7 @@ def build_state(root: Path, stored: int, engine: Engine) -> Path:
     if db_path.exists():
         return db_path
     started = time.perf_counter()
-    write_files(archive, range(stored))
+    write_files(archive, range(stored), stored)
     template_doc = to_document(read_input(next(iter(discover([str(_first_file(archive))])))).articles[0])
     template = engine.extract(template_doc)
     db = open_db(root / "building.db")
@@ -148,7 +152,7 @@ def scenario(root: Path, stored: int, engine: Engine) -> list[tuple[int, int, fl
     rows = []
     next_n = stored  # the next articles after the archive, dated after it
     for new in (0, 10, 1000):
-        write_files(new_folder, range(next_n, next_n + new))
+        write_files(new_folder, range(next_n, next_n + new), stored)
         next_n += new
         seconds, summary = refresh(config, work)
         rows.append((stored, new, seconds, summary))
