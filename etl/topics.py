@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -119,19 +120,22 @@ class CueMatcher:
         found = self.lower(doc) + self.exact(doc)
         if self.has_lemmas and doc.has_annotation("LEMMA"):
             found += self.lemma(doc)
+        if not found:
+            return []
         strings = doc.vocab.strings
         labels = self._labels
-        texts: dict[tuple[int, int], str] = {}
+        # A phrase's text is sliced from the doc's by character offsets, as Span.text gives it,
+        # rather than joined token by token.
+        text = doc.user_data.get(WINDOW_TEXT) or doc.text
+        bounds = doc.to_array([IDX, LENGTH]).tolist()
         cues = []
         # The three matchers often find the same phrase: each (list, position) is made a Cue once.
         for match_id, start, end in set(found):
             label = labels.get(match_id)
             if label is None:
                 label = labels[match_id] = tuple(strings[match_id].split("\t"))
-            text = texts.get((start, end))
-            if text is None:
-                text = texts[start, end] = doc[start:end].text
-            cues.append(Cue(label[0], label[1], start, end, text))
+            first, (last, length) = bounds[start][0], bounds[end - 1]
+            cues.append(Cue(label[0], label[1], start, end, text[first:last + length]))
         return sorted(cues, key=lambda c: (c.start, -c.end, c.topic, c.kind))
 
 

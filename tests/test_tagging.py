@@ -809,3 +809,17 @@ def test_saying_the_same_takes_the_previous_statements_topic_and_stance(tagger, 
     assert [(t.topic, t.stance, t.rule) for t in tags] == [(TROOPS, "oppose", "echoes-previous")]
     assert tagger.tag(statement(echo, doc_id=f"fresh-{echo}")) == []  # nothing to echo
 
+
+
+def test_cue_texts_are_the_phrases_as_the_doc_spans_give_them(tagger):
+    from spacy.tokens import Doc
+
+    from etl.topics import WINDOW_TEXT
+    nlp = tagger.nlp
+    parts = list(nlp.pipe(["Allies must spend  more on defence. ", "NATO membership for Ukraine is irreversible.\n\n",
+                           "Troops could be deployed to Ukraine."]))
+    window = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor", "user_data"])
+    window.user_data[WINDOW_TEXT] = "".join(p.text for p in parts)
+    for doc in (*parts, window):
+        cues = tagger.matcher(doc)
+        assert cues and [c.text for c in cues] == [doc[c.start:c.end].text for c in cues]
