@@ -143,7 +143,7 @@ def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_i
     kept = [s for s in shift_store.stored_shifts(db, level=level, line_id=line_id, topic=topic, since=since,
                                                  line_ids=line_ids)
             if (s["level"], s["actor_id"], s["topic"]) not in changes]
-    whole = {line for line, change in changes.items() if change.whole}
+    whole = {line for line, change in changes.items() if _read_whole(change)}
     fresh = _detect_lines(db, whole, params, since=since)
     names = _line_names(db)
     for line in sorted(set(changes) - whole):  # only the days around the changes are read
@@ -151,6 +151,15 @@ def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_i
                   if since is None or s["shift_date"] >= str(since)]
     log.info("%d stored shift(s), %d on %d changed line(s)", len(kept), len(fresh), len(changes))
     return kept + fresh
+
+
+# A line changed on more days than this (a retag, a backfill) is read whole: one query per
+# changed day would cost more than reading the line once.
+_MANY_DAYS = 64
+
+
+def _read_whole(change: shift_store.LineChange) -> bool:
+    return change.whole or len(change.days) > _MANY_DAYS
 
 
 # Beyond this many actors with whole lines to re-read, reading every point once is quicker.
@@ -168,7 +177,7 @@ def update_stored_shifts(db: Database, params: ShiftParams | Mapping | None = No
         if changes is not None and not changes:
             return {"lines": 0, "shifts": 0, "rebuilt": False}
         names = _line_names(db)
-        whole = set() if changes is None else {line for line, c in changes.items() if c.whole}
+        whole = set() if changes is None else {line for line, c in changes.items() if _read_whole(c)}
         found: list[dict] = []
         if changes is None:
             shift_store.forget_line_details(db)

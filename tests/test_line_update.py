@@ -12,6 +12,7 @@ from db import period_means, queries_stance, shift_store, speaker_totals
 from db.queries_filter import ViewFilter
 from db.review import correct_actor, correct_tag, reject_statement
 from etl.line_update import SplitReads
+from etl import shift_lines
 from etl.shift_lines import find_shifts, update_stored_shifts
 from etl.shifts import _nearest
 from etl.upkeep import update_stored_results
@@ -153,3 +154,17 @@ def test_split_reads_are_the_days_the_detector_reads_and_find_the_splits_reading
     changed = set(rng.sample(sorted(per_day), min(3, len(per_day)))) | {"2023-12-30", "2024-02-02"}
     assert reads.reading(changed) == {split for split, (first, last) in every.items()
                                       if any(first <= day <= last for day in changed)}
+
+
+def test_a_line_changed_on_many_days_is_read_whole_with_the_same_result(tmp_path):
+    f, rng, said = _line_db(tmp_path, 3)
+    update_stored_shifts(f.db)
+    start = date(2030, 1, 1)
+    for n in range(shift_lines._MANY_DAYS + 5):  # a backfill: one statement a day
+        f.say("usa", (start + timedelta(days=n)).isoformat(), "nato_membership", STANCES[(n // 9) % 3])
+    change = shift_store.line_changes(f.db)[("group", "usa", "nato_membership")]
+    assert not change.whole and shift_lines._read_whole(change)
+    assert key(find_shifts(f.db)) == key(live(f.db))
+    update_stored_shifts(f.db)
+    assert key(find_shifts(f.db)) == key(live(f.db))
+    assert any(s["shift_date"] >= "2030-01-01" for s in find_shifts(f.db, actor="usa"))
