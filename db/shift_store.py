@@ -187,9 +187,10 @@ def replace_shifts(db: Database, shifts: Iterable[dict], params: str, lines: Ite
 
 def day_counts(db: Database, line: Line) -> list[tuple[str, dict[str, int]]]:
     """The stored per-day stance counts of a line's usable points, by day."""
-    return [(r["date"], {"support": r["support"], "oppose": r["oppose"], "neutral": r["neutral"]})
-            for r in db.query("SELECT date, support, oppose, neutral FROM line_day_counts"
-                              " WHERE level = ? AND line_id = ? AND topic = ? ORDER BY date", list(line))]
+    return [(day, {"support": support, "oppose": oppose, "neutral": neutral})
+            for day, support, oppose, neutral in db.conn.execute(
+                "SELECT date, support, oppose, neutral FROM line_day_counts"
+                " WHERE level = ? AND line_id = ? AND topic = ? ORDER BY date", list(line))]
 
 
 def replace_day_counts(db: Database, line: Line, days: Iterable[str] | None,

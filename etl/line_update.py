@@ -45,15 +45,16 @@ def line_shifts(db: Database, line: Line, change: LineChange, params: ShiftParam
     fresh = _counts_on(db, line, days, params)
     old = dict(shift_store.day_counts(db, line))
     counts = {day: c for day, c in old.items() if day not in days} | fresh
-    reads = SplitReads(counts, params.max_per_side)
+    now = DayCounts(counts.items())
+    reads = SplitReads(now, params.max_per_side)
     # A candidate changes only if a changed day lies in what it reads, before the change or after.
-    splits = days | SplitReads(old, params.max_per_side).reading(days) | reads.reading(days)
+    splits = days | SplitReads(DayCounts(old.items()), params.max_per_side).reading(days) | reads.reading(days)
     found = _candidates_at(db, line, reads, splits, params)
     if store:
         shift_store.replace_day_counts(db, line, days, fresh)
         shift_store.replace_candidates(db, line, splits, found)
     kept = [c for c in shift_store.candidates(db, line) if store or c["shift_date"] not in splits]
-    return collapse(kept + ([] if store else found), DayCounts(counts.items()), params)
+    return collapse(kept + ([] if store else found), now, params)
 
 
 class SplitReads:
@@ -64,17 +65,19 @@ class SplitReads:
     line's first.
     """
 
-    def __init__(self, counts: Mapping[str, Mapping[str, int]], max_per_side: int):
-        self.days = sorted(counts)
-        self.index = {day: j for j, day in enumerate(self.days)}
-        self.total = [0]
-        for day in self.days:
-            self.total.append(self.total[-1] + sum(counts[day].values()))
+    def __init__(self, counts: DayCounts, max_per_side: int):
+        self.days = counts.days
+        self.total = counts.total
         self.max_per_side = max_per_side
+
+    def _index(self, day: str) -> int:
+        """The position of `day` among the line's days, or 0 (no split) when it is not one."""
+        j = bisect_left(self.days, day)
+        return j if j < len(self.days) and self.days[j] == day else 0
 
     def read(self, split: str) -> tuple[str, str] | None:
         """The days the candidate at `split` reads, or None when `split` is no split of the line."""
-        j = self.index.get(split, 0)
+        j = self._index(split)
         return None if j == 0 else self._read(j)
 
     def _read(self, j: int) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
-from itertools import groupby
+from itertools import accumulate, groupby
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -323,12 +323,10 @@ class DayCounts:
     """How many usable points of each stance a line holds per day; counts between two days in log time."""
 
     def __init__(self, rows: Iterable[tuple[str, Mapping[str, int]]]):
-        self.days: list[str] = []
-        self._prefix = {s: [0] for s in STANCES}
-        for day, counts in sorted(rows, key=lambda r: r[0]):
-            self.days.append(day)
-            for s, prefix in self._prefix.items():
-                prefix.append(prefix[-1] + int(counts.get(s, 0)))
+        rows = sorted(rows, key=lambda r: r[0])
+        self.days: list[str] = [day for day, _ in rows]
+        self._prefix = {s: [0, *accumulate(int(counts.get(s, 0)) for _, counts in rows)] for s in STANCES}
+        self.total = [sum(n) for n in zip(*self._prefix.values())]  # points of any stance before each day
 
     @classmethod
     def of_points(cls, usable: Iterable[Mapping]) -> "DayCounts":

@@ -14,7 +14,7 @@ from db.review import correct_actor, correct_tag, reject_statement
 from etl.line_update import SplitReads
 from etl import shift_lines
 from etl.shift_lines import find_shifts, update_stored_shifts
-from etl.shifts import _nearest
+from etl.shifts import DayCounts, _nearest
 from etl.upkeep import update_stored_results
 from positions_fixture import LineDB, folded_totals
 from test_shift_store import key, live
@@ -141,7 +141,7 @@ def test_split_reads_are_the_days_the_detector_reads_and_find_the_splits_reading
     days = [date.fromisoformat(d) for d, n in sorted(per_day.items()) for _ in range(n)]
     counts = {d: {"support": n, "oppose": 0, "neutral": 0} for d, n in per_day.items()}
     limit = rng.randint(1, 8)
-    reads = SplitReads(counts, limit)
+    reads = SplitReads(DayCounts(counts.items()), limit)
     assert reads.read(min(per_day)) is None  # the first day is no split
     every = {}
     for k in range(1, len(days)):
