@@ -33,6 +33,8 @@ class CachedTokenAttributes:
         self.lemmatizer = nlp.get_pipe("lemmatizer")
         self.contextual = _Contextual(self.ruler.patterns)
         self.memory: dict[tuple, tuple[int, int, int]] = {}  # (orth, tag, dep[, rules]) -> pos, morph, lemma
+        self.signature = _Signature(self.ruler.patterns)
+        self.ruled: dict[tuple, tuple[int, int, int]] = {}  # signature -> the ruler's pos, morph, lemma
 
     def __call__(self, doc: Doc) -> Doc:
         """Set pos, morph and lemma on every token of a tagged and parsed doc."""
@@ -73,10 +75,65 @@ class CachedTokenAttributes:
                     heads=list(range(len(unique))), spaces=[False] * len(unique))
         if len(unique) > 1 and self.contextual.written(alone, alone.to_array(READ_ATTRS).tolist()) != {}:
             return [self._decide(vocab, [key])[0] for key in keys]
-        decided = dict(zip(unique, map(tuple, self.lemmatizer(self.ruler(alone)).to_array(VALUE_ATTRS).tolist())))
+        # A new word is mostly a name or a rare word, which the ruler tells apart only by its tag:
+        # its answer for the word's signature is remembered too, and only the lemmatizer runs.
+        signatures = [self.signature(vocab[orth], tag, strings[dep] or "dep") for orth, tag, dep in unique] \
+            if self.signature.exact else []
+        if signatures and all(sig in self.ruled for sig in signatures):
+            alone.from_array(VALUE_ATTRS, numpy.array([self.ruled[sig] for sig in signatures], dtype="uint64"))
+        else:
+            before = alone.to_array([TAG, DEP]).tolist()
+            self.ruler(alone)
+            if signatures and len(self.ruled) < MAX_ENTRIES:
+                # a signature whose tag or dependency the ruler rewrites is never taken from memory
+                self.ruled.update((sig, tuple(value)) for sig, value, tag_dep, after in zip(
+                    signatures, alone.to_array(VALUE_ATTRS).tolist(), before, alone.to_array([TAG, DEP]).tolist())
+                    if tag_dep == after)
+        decided = dict(zip(unique, map(tuple, self.lemmatizer(alone).to_array(VALUE_ATTRS).tolist())))
         if len(self.memory) < MAX_ENTRIES:
             self.memory.update(decided)
         return [decided[key] for key in keys]
+
+
+class _Signature:
+    """What the ruler's single-token patterns can tell apart of a token: its tag, whether it is
+    whitespace, and its lower-case form and dependency only where some pattern names them."""
+
+    def __init__(self, patterns: list[dict]):
+        self.lowers: set[str] = set()
+        self.deps: set[str] = set()
+        self.lower_regexes: list[re.Pattern] = []  # "^n[ou]thin'$": whether each matches is part of it
+        self.exact = True  # False: some pattern tests what a signature does not hold
+        for entry in patterns:
+            for pattern in entry["patterns"]:
+                if len(pattern) != 1:
+                    continue  # the multi-token patterns are _Contextual's
+                for attr, want in pattern[0].items():
+                    if attr == "LOWER" and isinstance(want, dict) and want.keys() == {"REGEX"}:
+                        self.lower_regexes.append(re.compile(want["REGEX"]))
+                        continue
+                    listed = _listed(want) if attr in ("LOWER", "DEP") else set()
+                    if listed is None or attr not in ("LOWER", "DEP", "TAG", "IS_SPACE"):
+                        self.exact = False
+                    elif attr == "LOWER":
+                        self.lowers |= listed
+                    elif attr == "DEP":
+                        self.deps |= listed
+
+    def __call__(self, lexeme, tag: int, dep: str) -> tuple:
+        """The token's signature: tokens that share one match the same single-token patterns."""
+        lower = lexeme.lower_
+        return (lower if lower in self.lowers else None, tuple(bool(r.search(lower)) for r in self.lower_regexes),
+                tag, dep if dep in self.deps else None, lexeme.is_space)
+
+
+def _listed(want) -> set[str] | None:
+    """Every value an equality or (NOT_)IN test names; None for any other test."""
+    if isinstance(want, str):
+        return {want}
+    if isinstance(want, dict) and want.keys() <= {"IN", "NOT_IN"}:
+        return {value for values in want.values() for value in values}
+    return None
 
 
 class _Contextual:

@@ -94,3 +94,18 @@ def test_new_words_that_would_form_a_pattern_side_by_side_are_decided_apart(nlp)
     assert together == apart
     # side by side in one doc, "got ta" would have made the lemma of "ta" "to"
     assert strings[apart[1][2]] != "to"
+
+
+def test_new_words_the_ruler_cannot_tell_apart_from_known_ones_skip_it(nlp):
+    cached = CachedTokenAttributes(nlp)
+    cached(next(nlp.pipe(["Nowak said the plan was sound."], disable=["ner", *COMPONENTS])))
+    calls = []
+    real = cached.ruler
+    cached.ruler = lambda doc: calls.append(len(doc)) or real(doc)
+    text = "Kowalski said the deal was sound."  # a new surname and noun, in the same roles
+    assert annotations(cached(next(nlp.pipe([text], disable=["ner", *COMPONENTS])))) == annotations(nlp(text))
+    assert calls == []
+    # a word a pattern names, or a new role, still goes through the ruler, with the same result
+    for text in ("Kowalski said it was nothin' new.", "I told Kowalski the deal was sound."):
+        assert annotations(cached(next(nlp.pipe([text], disable=["ner", *COMPONENTS])))) == annotations(nlp(text))
+    assert calls
