@@ -102,7 +102,7 @@ def line_changes(db: Database) -> dict[Line, LineChange]:
         if r["date"] == "*":
             change.whole = True
         else:
-            change.days.add(r["date"])
+            change.days.add(r["date"][:10])
             change.docs.add(r["doc_id"])
     for line, change in changes.items():
         change.whole = change.whole or line not in logged_by_day

@@ -2,9 +2,9 @@
 
 Alignment compares actors by their mean score per topic: a count and a score total per topic,
 speaker and the group line the statement counts on. Over a window they are summed from the
-stance points. Over all time, alignment's default view, each run stores them for every topic
-whose points changed (in the shift store's transaction, from its change log), and a reader sums
-again only the topics changed since.
+stance points. Over all time, alignment's default view, they are stored, with the same sums per
+day beside them (m016): each run sums again only the changed days of the speakers in its change
+log and adds up those speakers' days, and a reader sums again only the topics changed since.
 """
 
 from __future__ import annotations
