@@ -1,9 +1,9 @@
 """Stored weekly and monthly means (migration m013): the timeline's default view, kept per run.
 
 A topic's weekly or monthly means per line scan all of its stance points, seconds at a million
-statements. Every run stores them for each topic whose points changed (both levels, both
-granularities), in the same transaction as the shift store, whose change log tells which
-topics those are. A reader takes the stored rows only for the plain view (a topic and a level,
+statements. Every run stores them again for the weeks and months holding a changed day (both
+levels, both granularities; a whole topic after a role or kind change), in the same transaction
+as the shift store, whose change log tells which days those are. A reader takes the stored rows only for the plain view (a topic and a level,
 no other filter) of a topic nobody changed since; otherwise it computes them as before.
 """
 

@@ -4,7 +4,9 @@ The detector lives in `etl.shifts` and its upkeep in `etl.shift_lines`; this mod
 reads and writes their results. A line is (level, line_id, topic) as in `db.positions`. The
 store is current for one set of detector parameters (kept as JSON in `shift_store_state`);
 lines whose points changed after it was built are listed by `changed_lines` and must be
-recomputed by the reader.
+recomputed by the reader. Since m016 the store also keeps, per line, its usable points counted
+per day and every candidate shift, and `line_changes` tells the days and documents that changed,
+so that `etl.line_update` recomputes only around them.
 """
 
 from __future__ import annotations
