@@ -16,7 +16,7 @@ from etl.token_attrs import COMPONENTS, CachedTokenAttributes
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BATCH = 16
+DEFAULT_BATCH = 64
 
 
 class Engine:

@@ -20,7 +20,7 @@ from etl.models import content_id
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 32  # documents handed to the extractor at once (spaCy batches them)
+BATCH_SIZE = 64  # documents handed to the extractor at once (spaCy batches them)
 POOL_BATCH_SIZE = 8  # smaller per worker task, so the last tasks of a run share out evenly
 SEEN_CHUNK = 500  # input keys looked up in one query
 
