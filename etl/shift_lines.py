@@ -118,22 +118,17 @@ def _wanted(line: tuple[str, str, str], level: str, line_id: str | None, topic: 
     return level in ("all", lvl) and line_id in (None, lid) and topic in (None, top)
 
 
-def _detect_lines(db: Database, lines: set[tuple[str, str, str]], params: ShiftParams,
-                  since: str | None = None) -> list[dict]:
-    """Shifts on just these lines, each read whole (one query per actor and level).
+def _rows_of(db: Database, lines: set[tuple[str, str, str]], names: dict[str, tuple[str, str]]
+             ) -> Iterable[Mapping]:
+    """The stance points of just these lines, in line order (one query per actor and level).
 
     A person never has a group line of their own id, nor a group a person line: those of the
     change log's lines hold no points and are not read.
     """
-    kinds = {a["id"]: a["kind"] for a in db.query("SELECT id, kind FROM actors")}
-    found: list[dict] = []
     for lvl, lid in sorted({(lvl, lid) for lvl, lid, _ in lines}):
-        if (kinds.get(lid) or "person") != lvl and lid in kinds:
+        if lid in names and (names[lid][1] or "person") != lvl:
             continue
-        rows = [p for p in positions.stance_points(db, level=lvl, line_id=lid)
-                if (lvl, lid, p["topic"]) in lines]
-        found += shifts_on_lines(rows, params, since=since)
-    return found
+        yield from (p for p in positions.stance_points(db, level=lvl, line_id=lid) if (lvl, lid, p["topic"]) in lines)
 
 
 def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_id: str | None,
@@ -144,8 +139,8 @@ def _stored_and_changed(db: Database, params: ShiftParams, *, level: str, line_i
                                                  line_ids=line_ids)
             if (s["level"], s["actor_id"], s["topic"]) not in changes]
     whole = {line for line, change in changes.items() if _read_whole(change)}
-    fresh = _detect_lines(db, whole, params, since=since)
     names = _line_names(db)
+    fresh = shifts_on_lines(_rows_of(db, whole, names), params, since=since, presorted=True)
     for line in sorted(set(changes) - whole):  # only the days around the changes are read
         fresh += [s for s in _as_listed(line, line_shifts(db, line, changes[line], params), names)
                   if since is None or s["shift_date"] >= str(since)]
@@ -185,9 +180,7 @@ def update_stored_shifts(db: Database, params: ShiftParams | Mapping | None = No
         elif len({(lvl, lid) for lvl, lid, _ in whole}) > _FULL_READ_LINES:
             found += _rebuild_lines(db, positions.iter_stance_points(db), whole, params, names)
         else:
-            for lvl, lid in sorted({(lvl, lid) for lvl, lid, _ in whole}):
-                rows = positions.stance_points(db, level=lvl, line_id=lid)
-                found += _rebuild_lines(db, rows, {line for line in whole if line[:2] == (lvl, lid)}, params, names)
+            found += _rebuild_lines(db, _rows_of(db, whole, names), whole, params, names)
             for line in sorted(set(changes or ()) - whole):
                 found += _as_listed(line, update_line(db, line, changes[line], params), names)
         stored = shift_store.replace_shifts(db, found, key, None if changes is None else set(changes))
