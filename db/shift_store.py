@@ -44,26 +44,25 @@ def stored_params(db: Database) -> str | None:
 def changed_topic_days(db: Database) -> dict[str, set[str] | None]:
     """Each topic whose points changed since the last run, with the days that changed (None: any
     day may have, after a role or kind change or a change logged before days were)."""
-    days: dict[str, set[str] | None] = {t: None for t in changed_topics(db)}
-    by_day = {}
-    for r in db.query("SELECT DISTINCT topic_id, date FROM point_days_changed"):
-        by_day.setdefault(r["topic_id"], set()).add(r["date"])
-    for topic, logged in by_day.items():
-        days[topic] = None if "*" in logged else {d for d in logged if d}
-    return days
+    return {topic: days for (topic,), days in _changed_days_by(db, "topic_id").items()}
 
 
 def changed_speaker_days(db: Database) -> dict[tuple[str, str], set[str] | None]:
     """Each (topic, speaker) whose points, group or roles changed since the last run, with the
     days that changed (None: any day may have)."""
-    changes: dict[tuple[str, str], set[str] | None] = {
-        (r["topic_id"], r["actor_id"]): None
-        for r in db.query("SELECT DISTINCT topic_id, actor_id FROM shift_lines_changed")}
-    logged: dict[tuple[str, str], set[str]] = {}
-    for r in db.query("SELECT DISTINCT topic_id, actor_id, date FROM point_days_changed"):
-        logged.setdefault((r["topic_id"], r["actor_id"]), set()).add(r["date"])
-    for pair, days in logged.items():
-        changes[pair] = None if "*" in days else {d for d in days if d}
+    return _changed_days_by(db, "topic_id, actor_id")
+
+
+def _changed_days_by(db: Database, columns: str) -> dict[tuple, set[str] | None]:
+    """The logged changes keyed by these columns of the logs, each with its changed days (None:
+    a '*' entry, or only in the line log, which has no days)."""
+    changes: dict[tuple, set[str] | None] = {
+        tuple(r): None for r in db.conn.execute(f"SELECT DISTINCT {columns} FROM shift_lines_changed")}
+    logged: dict[tuple, set[str]] = {}
+    for *key, day in db.conn.execute(f"SELECT DISTINCT {columns}, date FROM point_days_changed"):
+        logged.setdefault(tuple(key), set()).add(day)
+    for key, days in logged.items():
+        changes[key] = None if "*" in days else {d for d in days if d}
     return changes
 
 
